@@ -1,0 +1,167 @@
+import type { Node, Pod } from '../model/types.js';
+import { type ImageStateSummary, NodeInfo } from './node-info.js';
+import { nodeZoneKey } from './zones.js';
+
+/**
+ * What plugins may read of the cluster during a cycle: kube's `SharedLister.NodeInfos()`.
+ * Lists are in the order the scheduler evaluates nodes (zones interleaved, as kube's node tree does).
+ */
+export interface NodeInfoLister {
+  /** Every node. */
+  list(): readonly NodeInfo[];
+  /** Nodes that have at least one pod with pod affinity or anti-affinity. */
+  havePodsWithAffinityList(): readonly NodeInfo[];
+  /** Nodes that have at least one pod with required pod anti-affinity. */
+  havePodsWithRequiredAntiAffinityList(): readonly NodeInfo[];
+  /** The node named `name`, or undefined. */
+  get(name: string): NodeInfo | undefined;
+  /** Number of nodes. */
+  readonly size: number;
+}
+
+/**
+ * An immutable view of the cluster for one scheduling cycle. The scheduler's cache refreshes it
+ * incrementally; tests and tools build one directly with {@link Snapshot.from}.
+ */
+export class Snapshot implements NodeInfoLister {
+  private readonly byName = new Map<string, NodeInfo>();
+  private readonly positions = new Map<string, number>();
+  private withAffinity: NodeInfo[] = [];
+  private withRequiredAntiAffinity: NodeInfo[] = [];
+  /** Bumped by the cache at each refresh; a cycle records the generation it ran against. */
+  generation = 0;
+
+  constructor(private nodes: NodeInfo[] = []) {
+    this.reindex(nodes);
+  }
+
+  /**
+   * Builds a snapshot from nodes and pods (pods whose `spec.nodeName` names a listed node are placed on it;
+   * others are ignored). Nodes are ordered zone by zone round-robin, as kube's node tree lists them, and image
+   * states count on how many nodes each image is.
+   */
+  static from(nodes: readonly Node[], pods: readonly Pod[] = []): Snapshot {
+    const infos = new Map<string, NodeInfo>();
+    for (const node of nodes) infos.set(node.metadata.name, new NodeInfo(node));
+    for (const pod of pods) {
+      const nodeName = pod.spec.nodeName;
+      if (nodeName) infos.get(nodeName)?.addPod(pod);
+    }
+    attachImageStates([...infos.values()]);
+    return new Snapshot(interleaveByZone([...infos.values()]));
+  }
+
+  /** Replaces the node list (the cache calls this after refreshing NodeInfos). */
+  reindex(nodes: NodeInfo[]): void {
+    this.nodes = nodes;
+    this.byName.clear();
+    this.positions.clear();
+    nodes.forEach((info, index) => {
+      this.byName.set(info.name, info);
+      this.positions.set(info.name, index);
+    });
+    this.rebuildAffinityLists();
+  }
+
+  /**
+   * Swaps in new copies of some NodeInfos (same node names, same order). The affinity lists are rebuilt only
+   * when a replaced node entered or left them.
+   */
+  replace(infos: readonly NodeInfo[]): void {
+    let affinityChanged = false;
+    for (const info of infos) {
+      const index = this.positions.get(info.name);
+      if (index === undefined) throw new Error(`snapshot has no node "${info.name}" to replace`);
+      const old = this.nodes[index]!;
+      if (
+        old.podsWithAffinity.length > 0 !== info.podsWithAffinity.length > 0 ||
+        old.podsWithRequiredAntiAffinity.length > 0 !== info.podsWithRequiredAntiAffinity.length > 0 ||
+        info.podsWithAffinity.length > 0 ||
+        info.podsWithRequiredAntiAffinity.length > 0
+      ) {
+        affinityChanged = true;
+      }
+      this.nodes[index] = info;
+      this.byName.set(info.name, info);
+    }
+    if (affinityChanged) this.rebuildAffinityLists();
+  }
+
+  private rebuildAffinityLists(): void {
+    const withAffinity: NodeInfo[] = [];
+    const withRequiredAntiAffinity: NodeInfo[] = [];
+    for (const info of this.nodes) {
+      if (info.podsWithAffinity.length > 0) withAffinity.push(info);
+      if (info.podsWithRequiredAntiAffinity.length > 0) withRequiredAntiAffinity.push(info);
+    }
+    this.withAffinity = withAffinity;
+    this.withRequiredAntiAffinity = withRequiredAntiAffinity;
+  }
+
+  list(): readonly NodeInfo[] {
+    return this.nodes;
+  }
+
+  havePodsWithAffinityList(): readonly NodeInfo[] {
+    return this.withAffinity;
+  }
+
+  havePodsWithRequiredAntiAffinityList(): readonly NodeInfo[] {
+    return this.withRequiredAntiAffinity;
+  }
+
+  get(name: string): NodeInfo | undefined {
+    return this.byName.get(name);
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+}
+
+/**
+ * Sets each NodeInfo's image states: every name of every image on the node maps to the image's size and the
+ * number of nodes that have an image by that name (kube's cache keeps the same per-name counts).
+ */
+export function attachImageStates(infos: readonly NodeInfo[]): void {
+  const nodesByImage = new Map<string, { size: number; nodes: Set<string> }>();
+  for (const info of infos) {
+    for (const image of info.node?.status?.images ?? []) {
+      for (const name of image.names ?? []) {
+        let state = nodesByImage.get(name);
+        if (!state) nodesByImage.set(name, (state = { size: image.sizeBytes ?? 0, nodes: new Set() }));
+        state.nodes.add(info.name);
+      }
+    }
+  }
+  const summaries = new Map<string, ImageStateSummary>();
+  for (const [name, state] of nodesByImage) summaries.set(name, { size: state.size, numNodes: state.nodes.size });
+  for (const info of infos) {
+    const own = new Map<string, ImageStateSummary>();
+    for (const image of info.node?.status?.images ?? []) {
+      for (const name of image.names ?? []) {
+        const summary = summaries.get(name)!;
+        own.set(name, { size: image.sizeBytes ?? 0, numNodes: summary.numNodes });
+      }
+    }
+    info.imageStates = own;
+  }
+}
+
+/** Orders nodes zone by zone round-robin (zones in order of first appearance), like kube's node tree. */
+export function interleaveByZone(infos: readonly NodeInfo[]): NodeInfo[] {
+  const zones = new Map<string, NodeInfo[]>();
+  for (const info of infos) {
+    const zone = info.node ? nodeZoneKey(info.node) : '';
+    let list = zones.get(zone);
+    if (!list) zones.set(zone, (list = []));
+    list.push(info);
+  }
+  if (zones.size <= 1) return infos.slice();
+  const lists = [...zones.values()];
+  const out: NodeInfo[] = [];
+  for (let i = 0; out.length < infos.length; i++) {
+    for (const list of lists) if (i < list.length) out.push(list[i]!);
+  }
+  return out;
+}

@@ -1,0 +1,870 @@
+import { Parallelizer } from '@schedkit/parallelizer';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { type ConfigIssue, ConfigError } from '../config/errors.js';
+import { checkKnownPlugins } from '../config/known-plugins.js';
+import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
+import type { ProfileConfig } from '../config/types.js';
+import { CycleState } from '../cycle-state/cycle-state.js';
+import type { PodInfo } from '../model/pod-info.js';
+import type { Pod } from '../model/types.js';
+import type { NodeInfo } from '../node-info/node-info.js';
+import type { NodeInfoLister } from '../node-info/snapshot.js';
+import {
+  type BindPlugin,
+  type ExtensionPoint,
+  ExtensionPoints,
+  type FilterPlugin,
+  implementsPoint,
+  MaxNodeScore,
+  MinNodeScore,
+  type MaybePromise,
+  type NodeScore,
+  type NodeToStatus,
+  type PermitPlugin,
+  type Plugin,
+  type PluginForPoint,
+  type PluginStatus,
+  type PostBindPlugin,
+  type PostFilterPlugin,
+  type PostFilterResult,
+  type PreBindPlugin,
+  type PreEnqueuePlugin,
+  type PreFilterPlugin,
+  PreFilterResult,
+  type PreScorePlugin,
+  type QueuedPodInfo,
+  type QueueSortPlugin,
+  type ReservePlugin,
+  type ScorePlugin,
+} from '../plugins/extension-points.js';
+import type { Handle, WaitingPod } from '../plugins/handle.js';
+import type { Registry } from '../registry/registry.js';
+import { Code, Status } from '../status/status.js';
+import type { Binder, PodDeleter } from '../store/binder.js';
+import type { ObjectLister } from '../store/object-lister.js';
+import { StaticObjectLister } from '../store/object-lister.js';
+import { FitError } from './fit-error.js';
+import { isThenable, settle } from './maybe-promise.js';
+import type { FrameworkMetrics } from './metrics.js';
+import { type Diagnosis, newDiagnosis } from './node-to-status.js';
+import { numFeasibleNodesToFind as numFeasibleNodesToFindFor } from './sampling.js';
+import { WaitingPods } from './waiting-pods.js';
+
+/** One score plugin's result on one node. */
+export interface PluginScore {
+  name: string;
+  /** The final score: normalized, times the weight. */
+  score: number;
+  /** The score before NormalizeScore and the weight. */
+  raw: number;
+}
+
+/** A feasible node's scores (kube's NodePluginScores). */
+export interface NodePluginScores {
+  name: string;
+  scores: PluginScore[];
+  totalScore: number;
+}
+
+/** Everything a caller may want to show about a successful placement. */
+export interface ScheduleResult {
+  /** The chosen node. */
+  suggestedHost: string;
+  /** Nodes Filter ran on (feasible + rejected). */
+  evaluatedNodes: number;
+  /** Nodes that passed Filter. */
+  feasibleNodes: number;
+  /** Scores of every feasible node (empty when scoring was skipped because one node fit). */
+  nodeScores: NodePluginScores[];
+  /** The cycle state, for the binding cycle. */
+  state: CycleState;
+}
+
+/** How the framework was built. */
+export interface FrameworkOptions {
+  profile: ProfileConfig;
+  registry: Registry;
+  /** Services, controllers, namespaces. Defaults to none. */
+  objects?: ObjectLister;
+  /** Where DefaultBinder writes bindings. */
+  binder?: Binder;
+  /** Where preemption deletes victims. */
+  podDeleter?: PodDeleter;
+  /** Global percentageOfNodesToScore (the profile's own value wins). 0 or unset: adaptive. */
+  percentageOfNodesToScore?: number;
+  /** Concurrency for Filter and Score (kube's parallelism, default 16). */
+  parallelism?: number;
+  /** Random source in [0, 1) for tie-breaks; inject a seeded one for reproducible runs. */
+  random?: () => number;
+  /** Optional latency recorder. */
+  metrics?: FrameworkMetrics;
+  /** Parent DI container; the framework creates a child per profile (defaults to a fresh root child). */
+  container?: DependencyContainer;
+  /** Waiting pods registry shared by the profile's plugins. */
+  waitingPods?: WaitingPods;
+  /** The profile's position in the configuration, for error paths. */
+  profileIndex?: number;
+  /** The configuration file, for error messages. */
+  sourceFile?: string;
+}
+
+type PointPlugins = { [P in ExtensionPoint]: PluginForPoint[P][] };
+
+/**
+ * The framework runtime of one profile: it holds the plugins in configured order and runs each extension
+ * point. Built from a profile and a registry; immutable afterwards (reconfiguration builds a new one, and
+ * cycles running on this one finish with it).
+ */
+export class Framework implements Handle {
+  readonly profileName: string;
+  readonly objects: ObjectLister;
+  readonly parallelizer: Parallelizer;
+  readonly binder: Binder;
+  readonly podDeleter: PodDeleter;
+  /** Every plugin instance by name. */
+  readonly plugins = new Map<string, Plugin>();
+  /** The profile's plugins per point after multiPoint expansion. */
+  readonly expanded: ExpandedPlugins;
+  /** Score weight by plugin name. */
+  readonly scoreWeights = new Map<string, number>();
+  private readonly points: PointPlugins;
+  private readonly percentageOfNodesToScore: number | undefined;
+  readonly random: () => number;
+  private readonly metrics: FrameworkMetrics | undefined;
+  private readonly waiting: WaitingPods;
+  private currentSnapshot: NodeInfoLister | undefined;
+  /** Where the next cycle's Filter starts (kube's nextStartNodeIndex), so that load spreads across nodes. */
+  private nextStartNodeIndex = 0;
+
+  constructor(options: FrameworkOptions) {
+    const { profile, registry } = options;
+    this.profileName = profile.schedulerName;
+    this.objects = options.objects ?? new StaticObjectLister();
+    this.parallelizer = new Parallelizer(options.parallelism ?? 16);
+    this.binder = options.binder ?? noBinder;
+    this.podDeleter = options.podDeleter ?? noDeleter;
+    this.percentageOfNodesToScore = profile.percentageOfNodesToScore ?? options.percentageOfNodesToScore;
+    this.random = options.random ?? Math.random;
+    this.metrics = options.metrics;
+    this.waiting = options.waitingPods ?? new WaitingPods();
+
+    const index = options.profileIndex ?? 0;
+    const unknown = checkKnownPlugins(profile, (name) => registry.has(name), index);
+    if (unknown.length > 0) throw new ConfigError(unknown, options.sourceFile);
+    const profileContainer = (options.container ?? rootContainer).createChildContainer();
+    const argsByName = new Map(profile.pluginConfig.map((entry) => [entry.name, entry.args]));
+    const argIssues: ConfigIssue[] = [];
+    for (const name of referencedPlugins(profile)) {
+      const entryIndex = profile.pluginConfig.findIndex((entry) => entry.name === name);
+      const where = entryIndex >= 0 ? `profiles[${index}].pluginConfig[${entryIndex}].args` : `profiles[${index}].pluginConfig[${name}].args`;
+      let args: unknown;
+      try {
+        args = registry.parseArgs(name, argsByName.get(name), where);
+      } catch (error) {
+        argIssues.push({ path: '', message: (error as Error).message });
+        continue;
+      }
+      this.plugins.set(name, registry.instantiate(name, args, this, profileContainer));
+    }
+    if (argIssues.length > 0) throw new ConfigError(argIssues, options.sourceFile);
+    const expanded = expandPlugins(
+      profile.plugins,
+      (name, point) => {
+        const plugin = this.plugins.get(name);
+        return plugin !== undefined && implementsPoint(plugin, point);
+      },
+      `profiles[${index}].plugins`,
+    );
+    this.expanded = expanded;
+    const points = {} as Record<ExtensionPoint, Plugin[]>;
+    for (const point of ExtensionPoints) {
+      points[point] = [];
+      for (const ref of expanded[point]) {
+        const plugin = this.plugins.get(ref.name);
+        if (!plugin || !implementsPoint(plugin, point)) {
+          throw new ConfigError(
+            [{ path: `profiles[${index}].plugins.${point}`, message: `plugin "${ref.name}" does not implement the ${point} extension point` }],
+            options.sourceFile,
+          );
+        }
+        points[point].push(plugin);
+        if (point === 'score') this.scoreWeights.set(ref.name, ref.weight > 0 ? ref.weight : 1);
+      }
+    }
+    this.points = points as unknown as PointPlugins;
+  }
+
+  /** The plugins enabled at `point`, in order. */
+  pluginsAt<P extends ExtensionPoint>(point: P): readonly PluginForPoint[P][] {
+    return this.points[point];
+  }
+
+  // ---- Handle -------------------------------------------------------------------------------------------
+
+  snapshot(): NodeInfoLister {
+    if (!this.currentSnapshot) throw new Error('no snapshot: the framework is not inside a scheduling cycle');
+    return this.currentSnapshot;
+  }
+
+  /** Sets the snapshot the next cycle reads (the scheduler calls it before each cycle). */
+  setSnapshot(snapshot: NodeInfoLister): void {
+    this.currentSnapshot = snapshot;
+  }
+
+  getWaitingPod(uid: string): WaitingPod | undefined {
+    return this.waiting.get(uid);
+  }
+
+  iterateOverWaitingPods(fn: (pod: WaitingPod) => void): void {
+    this.waiting.forEach(fn);
+  }
+
+  rejectWaitingPod(uid: string): boolean {
+    const pod = this.waiting.get(uid);
+    if (!pod) return false;
+    pod.reject('', 'removed');
+    return true;
+  }
+
+  /** The waiting-pod registry (the scheduler's binding cycle uses it). */
+  get waitingPods(): WaitingPods {
+    return this.waiting;
+  }
+
+  // ---- PreEnqueue / QueueSort ---------------------------------------------------------------------------
+
+  /** Runs PreEnqueue plugins; the first non-success status stops the pod from entering the active queue. */
+  runPreEnqueuePlugins(pod: Pod): MaybePromise<Status | null> {
+    return runSequence(this.points.preEnqueue, (plugin: PreEnqueuePlugin) => plugin.preEnqueue(pod), (plugin, status) => {
+      if (status.code === Code.Success) return null;
+      return status.withPlugin(plugin.name);
+    });
+  }
+
+  /** The QueueSort plugin's order. */
+  queueSortLess(): (a: QueuedPodInfo, b: QueuedPodInfo) => boolean {
+    const plugin = this.points.queueSort[0];
+    if (!plugin) throw new Error(`profile "${this.profileName}" has no queueSort plugin`);
+    return (a, b) => plugin.less(a, b);
+  }
+
+  // ---- PreFilter / Filter -------------------------------------------------------------------------------
+
+  /**
+   * Runs PreFilter plugins in order. Returns the merged PreFilterResult (null: all nodes) and a status:
+   * rejections stop at UnschedulableAndUnresolvable; Unschedulable lets the others run; Skip marks the plugin's
+   * Filter as skipped; an error wins at once.
+   */
+  async runPreFilterPlugins(
+    state: CycleState,
+    pod: Pod,
+    nodes: readonly NodeInfo[],
+  ): Promise<{ result: PreFilterResult | null; status: Status | null; pluginsWithNodes: string[] }> {
+    const skip = new Set<string>();
+    let result: PreFilterResult | null = null;
+    let returnStatus: Status | null = null;
+    const pluginsWithNodes: string[] = [];
+    for (const plugin of this.points.preFilter) {
+      let outcome: PreFilterResult | PluginStatus;
+      try {
+        const value = plugin.preFilter(state, pod, nodes);
+        outcome = isThenable(value) ? await value : value;
+      } catch (error) {
+        return { result: null, status: pluginError('PreFilter', plugin.name, error), pluginsWithNodes };
+      }
+      if (outcome instanceof Status) {
+        if (outcome.code === Code.Skip) {
+          skip.add(plugin.name);
+          continue;
+        }
+        if (outcome.code !== Code.Success) {
+          outcome.withPlugin(plugin.name);
+          if (outcome.code === Code.UnschedulableAndUnresolvable) return { result: null, status: outcome, pluginsWithNodes };
+          if (outcome.code === Code.Unschedulable) {
+            returnStatus = outcome;
+            continue;
+          }
+          return { result: null, status: wrapError(`running PreFilter plugin "${plugin.name}"`, plugin.name, outcome), pluginsWithNodes };
+        }
+        continue;
+      }
+      if (outcome instanceof PreFilterResult) {
+        if (!outcome.allNodes()) pluginsWithNodes.push(plugin.name);
+        result = result ? result.merge(outcome) : outcome;
+        if (result.nodeNames !== null && result.nodeNames.size === 0) {
+          const message =
+            pluginsWithNodes.length === 1
+              ? `node(s) didn't satisfy plugin ${pluginsWithNodes[0]}`
+              : `node(s) didn't satisfy plugin(s) ${goList(pluginsWithNodes)} simultaneously`;
+          state.skipFilterPlugins = skip;
+          return { result, status: Status.unresolvable(message), pluginsWithNodes };
+        }
+      }
+    }
+    state.skipFilterPlugins = skip;
+    return { result, status: returnStatus, pluginsWithNodes };
+  }
+
+  /**
+   * Runs every Filter plugin on one node, stopping at the first rejection (kube's RunFilterPlugins). Plugins
+   * skipped by PreFilter are not called. Sync when every plugin is sync.
+   */
+  runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
+    const plugins = this.points.filter;
+    const skip = state.skipFilterPlugins;
+    for (let i = 0; i < plugins.length; i++) {
+      const plugin = plugins[i]!;
+      if (skip.size > 0 && skip.has(plugin.name)) continue;
+      let status: MaybePromise<PluginStatus>;
+      try {
+        status = plugin.filter(state, pod, nodeInfo);
+      } catch (error) {
+        return pluginError('Filter', plugin.name, error);
+      }
+      if (isThenable(status)) return this.continueFilterAsync(state, pod, nodeInfo, i, status);
+      if (status != null && status.code !== Code.Success) return filterFailure(plugin, status);
+    }
+    return null;
+  }
+
+  private async continueFilterAsync(
+    state: CycleState,
+    pod: Pod,
+    nodeInfo: NodeInfo,
+    index: number,
+    pending: PromiseLike<PluginStatus>,
+  ): Promise<Status | null> {
+    const plugins = this.points.filter;
+    const skip = state.skipFilterPlugins;
+    for (let i = index; i < plugins.length; i++) {
+      const plugin = plugins[i]!;
+      if (i > index && skip.has(plugin.name)) continue;
+      let status: PluginStatus;
+      try {
+        status = i === index ? await pending : await plugin.filter(state, pod, nodeInfo);
+      } catch (error) {
+        return pluginError('Filter', plugin.name, error);
+      }
+      if (status != null && status.code !== Code.Success) return filterFailure(plugin, status);
+    }
+    return null;
+  }
+
+  runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: PodInfo, nodeInfo: NodeInfo): MaybePromise<PluginStatus> {
+    return this.runPreFilterExtension(state, (ext) => ext.addPod(state, podToSchedule, podToAdd, nodeInfo), 'AddPod');
+  }
+
+  runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: Pod, podToRemove: PodInfo, nodeInfo: NodeInfo): MaybePromise<PluginStatus> {
+    return this.runPreFilterExtension(state, (ext) => ext.removePod(state, podToSchedule, podToRemove, nodeInfo), 'RemovePod');
+  }
+
+  private runPreFilterExtension(
+    state: CycleState,
+    call: (ext: NonNullable<ReturnType<NonNullable<PreFilterPlugin['preFilterExtensions']>>>) => MaybePromise<PluginStatus>,
+    what: string,
+  ): MaybePromise<PluginStatus> {
+    const plugins = this.points.preFilter.filter((p) => !state.skipFilterPlugins.has(p.name));
+    return runSequence(
+      plugins,
+      (plugin) => {
+        const ext = plugin.preFilterExtensions?.();
+        return ext ? call(ext) : null;
+      },
+      (plugin, status) =>
+        status.code === Code.Success ? null : wrapError(`running ${what} for plugin "${plugin.name}"`, plugin.name, status),
+    );
+  }
+
+  // ---- PostFilter ---------------------------------------------------------------------------------------
+
+  /** Runs PostFilter plugins until one succeeds (kube stops at the first Success or error). */
+  async runPostFilterPlugins(
+    state: CycleState,
+    pod: Pod,
+    statuses: NodeToStatus,
+  ): Promise<{ result?: PostFilterResult; status: Status }> {
+    const reasons: string[] = [];
+    let rejectorPlugin: string | undefined;
+    for (const plugin of this.points.postFilter as PostFilterPlugin[]) {
+      let outcome: { result?: PostFilterResult; status: PluginStatus };
+      try {
+        outcome = await plugin.postFilter(state, pod, statuses);
+      } catch (error) {
+        return { status: pluginError('PostFilter', plugin.name, error) };
+      }
+      const status = outcome.status;
+      if (status == null || status.code === Code.Success) {
+        return { ...(outcome.result ? { result: outcome.result } : {}), status: new Status(Code.Success).withPlugin(plugin.name) };
+      }
+      if (status.code === Code.UnschedulableAndUnresolvable) return { status: status.withPlugin(plugin.name) };
+      if (status.code !== Code.Unschedulable) return { status: wrapError(`running PostFilter plugin "${plugin.name}"`, plugin.name, status) };
+      reasons.push(...status.reasons);
+      rejectorPlugin ??= plugin.name;
+    }
+    const combined = new Status(Code.Unschedulable, reasons);
+    if (rejectorPlugin) combined.withPlugin(rejectorPlugin);
+    return { status: combined };
+  }
+
+  // ---- PreScore / Score ---------------------------------------------------------------------------------
+
+  /** Runs PreScore plugins; Skip marks the plugin's Score as skipped for this pod. */
+  async runPreScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<Status | null> {
+    const skip = new Set<string>();
+    for (const plugin of this.points.preScore) {
+      let status: PluginStatus;
+      try {
+        const value = plugin.preScore(state, pod, nodes);
+        status = isThenable(value) ? await value : value;
+      } catch (error) {
+        return pluginError('PreScore', plugin.name, error);
+      }
+      if (status == null || status.code === Code.Success) continue;
+      if (status.code === Code.Skip) {
+        skip.add(plugin.name);
+        continue;
+      }
+      return wrapError(`running PreScore plugin "${plugin.name}"`, plugin.name, status);
+    }
+    state.skipScorePlugins = skip;
+    return null;
+  }
+
+  /**
+   * Scores every node with every non-skipped Score plugin, normalizes per plugin, applies weights and
+   * totals. A final score outside [0, 100] is an Error naming the plugin.
+   */
+  async runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<{ scores: NodePluginScores[]; status: Status | null }> {
+    const plugins = this.points.score.filter((p) => !state.skipScorePlugins.has(p.name));
+    const results: NodePluginScores[] = nodes.map((n) => ({ name: n.name, scores: [], totalScore: 0 }));
+    if (plugins.length === 0) return { scores: results, status: null };
+    const perPlugin: NodeScore[][] = plugins.map(() => nodes.map((n) => ({ name: n.name, score: 0 })));
+    const raw: number[][] = plugins.map(() => new Array<number>(nodes.length).fill(0));
+    let failure: Status | null = null;
+    const scoreNode = (index: number): MaybePromise<void> => {
+      const nodeInfo = nodes[index]!;
+      let pending: Promise<void> | undefined;
+      for (let p = 0; p < plugins.length; p++) {
+        const plugin = plugins[p]!;
+        const record = (value: number | Status): void => {
+          if (typeof value === 'number') {
+            perPlugin[p]![index]!.score = value;
+            raw[p]![index] = value;
+          } else if (value.code !== Code.Success) {
+            failure ??= wrapError(`running Score plugin "${plugin.name}"`, plugin.name, value);
+          }
+        };
+        let value: MaybePromise<number | Status>;
+        try {
+          value = plugin.score(state, pod, nodeInfo);
+        } catch (error) {
+          failure ??= pluginError('Score', plugin.name, error);
+          continue;
+        }
+        if (isThenable(value)) {
+          const settled = settle(value).then((outcome) => {
+            if (outcome.ok) record(outcome.value);
+            else failure ??= pluginError('Score', plugin.name, outcome.error);
+          });
+          pending = pending ? pending.then(() => settled) : settled;
+        } else {
+          record(value);
+        }
+      }
+      return pending;
+    };
+    await this.parallelizer.until(nodes.length, scoreNode);
+    if (failure) return { scores: results, status: failure };
+
+    for (let p = 0; p < plugins.length; p++) {
+      const plugin = plugins[p]!;
+      if (!plugin.normalizeScore) continue;
+      let status: PluginStatus;
+      try {
+        const value = plugin.normalizeScore(state, pod, perPlugin[p]!);
+        status = isThenable(value) ? await value : value;
+      } catch (error) {
+        return { scores: results, status: pluginError('NormalizeScore', plugin.name, error) };
+      }
+      if (status != null && status.code !== Code.Success) {
+        return { scores: results, status: wrapError(`running Normalize on Score plugins "${plugin.name}"`, plugin.name, status) };
+      }
+    }
+
+    for (let p = 0; p < plugins.length; p++) {
+      const plugin = plugins[p]!;
+      const weight = this.scoreWeights.get(plugin.name) ?? 1;
+      const scores = perPlugin[p]!;
+      for (let i = 0; i < scores.length; i++) {
+        const score = scores[i]!.score;
+        if (!Number.isInteger(score) || score > MaxNodeScore || score < MinNodeScore) {
+          const status = Status.error(
+            new Error(`plugin "${plugin.name}" returns an invalid score ${score}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`),
+          ).withPlugin(plugin.name);
+          return { scores: results, status };
+        }
+        const weighted = score * weight;
+        const result = results[i]!;
+        result.scores.push({ name: plugin.name, score: weighted, raw: raw[p]![i]! });
+        result.totalScore += weighted;
+      }
+    }
+    return { scores: results, status: null };
+  }
+
+  // ---- The scheduling algorithm -------------------------------------------------------------------------
+
+  /**
+   * Finds the best node for `pod` on `snapshot` (kube's schedulePod): PreFilter, Filter until enough feasible
+   * nodes are found, PreScore and Score unless only one node fits, then a uniformly random pick among the top
+   * totals. Throws {@link FitError} when no node fits, or an Error for plugin errors.
+   */
+  async schedulePod(pod: Pod, snapshot: NodeInfoLister, state: CycleState = new CycleState()): Promise<ScheduleResult> {
+    this.setSnapshot(snapshot);
+    const allNodes = snapshot.list();
+    if (allNodes.length === 0) throw new Error('no nodes available to schedule pods');
+    const started = this.metrics ? performance.now() : 0;
+    const found = await this.findNodesThatFitPod(state, pod, allNodes);
+    if (this.metrics) this.metrics.observePoint('filter', performance.now() - started);
+    if (found.feasible.length === 0) {
+      throw new FitError(pod, allNodes.length, found.diagnosis);
+    }
+    const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size;
+    if (found.feasible.length === 1) {
+      return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
+    }
+    const scoreStarted = this.metrics ? performance.now() : 0;
+    const nodeScores = await this.prioritizeNodes(state, pod, found.feasible);
+    if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
+    return { suggestedHost: this.selectHost(nodeScores), evaluatedNodes, feasibleNodes: found.feasible.length, nodeScores, state };
+  }
+
+  /** PreFilter then Filter; returns feasible nodes and the diagnosis of the others. */
+  async findNodesThatFitPod(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[]) {
+    const diagnosis = newDiagnosis();
+    const pre = await this.runPreFilterPlugins(state, pod, allNodes);
+    for (const name of pre.pluginsWithNodes) diagnosis.unschedulablePlugins.add(name);
+    if (pre.status && pre.status.code !== Code.Success) {
+      if (!pre.status.isRejected()) throw pre.status.asError();
+      diagnosis.nodeToStatus.absentStatus = pre.status;
+      diagnosis.preFilterMessage = pre.status.message();
+      if (pre.status.plugin) diagnosis.unschedulablePlugins.add(pre.status.plugin);
+      return { feasible: [] as NodeInfo[], diagnosis, preFilterResult: pre.result };
+    }
+    let nodes = allNodes;
+    if (pre.result && pre.result.nodeNames !== null) {
+      const narrowed: NodeInfo[] = [];
+      const wanted = pre.result.nodeNames;
+      for (const info of allNodes) if (wanted.has(info.name)) narrowed.push(info);
+      nodes = narrowed;
+      const plugins = [...diagnosis.unschedulablePlugins].sort();
+      diagnosis.nodeToStatus.absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) ${goList(plugins)}`);
+    }
+    const feasible = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis);
+    return { feasible, diagnosis, preFilterResult: pre.result };
+  }
+
+  private async findNodesThatPassFilters(
+    state: CycleState,
+    pod: Pod,
+    nodes: readonly NodeInfo[],
+    diagnosis: Diagnosis,
+  ): Promise<NodeInfo[]> {
+    const numAllNodes = nodes.length;
+    if (numAllNodes === 0) return [];
+    const numNodesToFind = numFeasibleNodesToFindFor(this.percentageOfNodesToScore, numAllNodes);
+    const start = this.nextStartNodeIndex % numAllNodes;
+    if (this.points.filter.length === 0) {
+      const feasible: NodeInfo[] = [];
+      for (let i = 0; i < numNodesToFind; i++) feasible.push(nodes[(start + i) % numAllNodes]!);
+      this.nextStartNodeIndex = (start + numNodesToFind) % numAllNodes;
+      return feasible;
+    }
+    const feasibleByIndex: (NodeInfo | undefined)[] = new Array(numAllNodes);
+    let feasibleCount = 0;
+    let rejectedCount = 0;
+    let failure: Status | null = null;
+    const controller = new AbortController();
+    const record = (i: number, nodeInfo: NodeInfo, status: Status | null): void => {
+      if (status === null) {
+        if (feasibleCount >= numNodesToFind) {
+          controller.abort();
+          return;
+        }
+        feasibleCount++;
+        feasibleByIndex[i] = nodeInfo;
+        if (feasibleCount >= numNodesToFind) controller.abort();
+        return;
+      }
+      if (status.code === Code.Error) {
+        failure ??= status;
+        controller.abort();
+        return;
+      }
+      rejectedCount++;
+      diagnosis.nodeToStatus.set(nodeInfo.name, status);
+      if (status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
+    };
+    const checkNode = (i: number): MaybePromise<void> => {
+      const nodeInfo = nodes[(start + i) % numAllNodes]!;
+      const status = this.runFilterPlugins(state, pod, nodeInfo);
+      if (isThenable(status)) return status.then((s) => record(i, nodeInfo, s));
+      record(i, nodeInfo, status);
+      return undefined;
+    };
+    await this.parallelizer.until(numAllNodes, checkNode, { signal: controller.signal });
+    if (failure) throw (failure as Status).asError();
+    const feasible: NodeInfo[] = [];
+    for (let i = 0; i < numAllNodes; i++) {
+      const info = feasibleByIndex[i];
+      if (info) feasible.push(info);
+    }
+    this.nextStartNodeIndex = (start + feasibleCount + rejectedCount) % numAllNodes;
+    return feasible;
+  }
+
+  /** PreScore + Score; with no score plugin every node scores 1 (kube). */
+  async prioritizeNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<NodePluginScores[]> {
+    if (this.points.score.length === 0) {
+      return nodes.map((n) => ({ name: n.name, scores: [], totalScore: 1 }));
+    }
+    const pre = await this.runPreScorePlugins(state, pod, nodes);
+    if (pre) throw pre.asError();
+    const { scores, status } = await this.runScorePlugins(state, pod, nodes);
+    if (status) throw status.asError();
+    return scores;
+  }
+
+  /** Picks uniformly at random among the nodes with the highest total (reservoir sampling, as kube does). */
+  selectHost(scores: readonly NodePluginScores[]): string {
+    if (scores.length === 0) throw new Error('empty priority list');
+    let best = scores[0]!;
+    let ties = 1;
+    for (let i = 1; i < scores.length; i++) {
+      const candidate = scores[i]!;
+      if (candidate.totalScore > best.totalScore) {
+        best = candidate;
+        ties = 1;
+      } else if (candidate.totalScore === best.totalScore) {
+        ties++;
+        if (Math.floor(this.random() * ties) === 0) best = candidate;
+      }
+    }
+    return best.name;
+  }
+
+  // ---- Binding cycle points -----------------------------------------------------------------------------
+
+  /** Runs Reserve in order; on the first failure the caller must run Unreserve. */
+  runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): MaybePromise<Status | null> {
+    return runSequence(this.points.reserve as ReservePlugin[], (p) => p.reserve(state, pod, nodeName), (plugin, status) =>
+      status.code === Code.Success ? null : wrapError(`running Reserve plugin "${plugin.name}"`, plugin.name, status),
+    );
+  }
+
+  /** Runs Unreserve in reverse order; errors are swallowed (Unreserve must not fail) but reported. */
+  async runReservePluginsUnreserve(state: CycleState, pod: Pod, nodeName: string): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    const plugins = this.points.reserve as ReservePlugin[];
+    for (let i = plugins.length - 1; i >= 0; i--) {
+      try {
+        await plugins[i]!.unreserve(state, pod, nodeName);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * Runs Permit plugins. Returns null (allowed), a rejecting/error status, or a Wait status after registering
+   * the pod as waiting with the shortest requested timeout per plugin.
+   */
+  async runPermitPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | null> {
+    const waitFor = new Map<string, number>();
+    for (const plugin of this.points.permit as PermitPlugin[]) {
+      let verdict: { status: PluginStatus; timeoutMs?: number };
+      try {
+        verdict = await plugin.permit(state, pod, nodeName);
+      } catch (error) {
+        return pluginError('Permit', plugin.name, error);
+      }
+      const status = verdict.status;
+      if (status == null || status.code === Code.Success) continue;
+      if (status.isRejected()) return status.withPlugin(plugin.name);
+      if (status.code === Code.Wait) {
+        waitFor.set(plugin.name, Math.max(0, verdict.timeoutMs ?? MaxPermitTimeoutMs));
+        continue;
+      }
+      return wrapError(`running Permit plugin "${plugin.name}"`, plugin.name, status);
+    }
+    if (waitFor.size > 0) {
+      this.waiting.add(pod, nodeName, waitFor);
+      return Status.of(Code.Wait, 'one or more plugins prevented scheduling of the pod');
+    }
+    return null;
+  }
+
+  /** Waits for a pod held at Permit to be allowed (null) or rejected (status). */
+  waitOnPermit(pod: Pod): Promise<Status | null> {
+    return this.waiting.wait(pod.metadata.uid ?? '');
+  }
+
+  /** Runs PreBind in order. */
+  runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): MaybePromise<Status | null> {
+    return runSequence(this.points.preBind as PreBindPlugin[], (p) => p.preBind(state, pod, nodeName), (plugin, status) =>
+      status.code === Code.Success ? null : wrapError(`running PreBind plugin "${plugin.name}"`, plugin.name, status),
+    );
+  }
+
+  /** Runs Bind plugins until one does not Skip. */
+  async runBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status | null> {
+    const plugins = this.points.bind as BindPlugin[];
+    if (plugins.length === 0) return Status.of(Code.Skip);
+    for (const plugin of plugins) {
+      let status: PluginStatus;
+      try {
+        status = await plugin.bind(state, pod, nodeName);
+      } catch (error) {
+        return pluginError('Bind', plugin.name, error);
+      }
+      if (status != null && status.code === Code.Skip) continue;
+      if (status == null || status.code === Code.Success) return null;
+      return wrapError(`running Bind plugin "${plugin.name}"`, plugin.name, status);
+    }
+    return Status.of(Code.Skip);
+  }
+
+  /** Runs PostBind plugins; their errors are ignored (the pod is bound). */
+  async runPostBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
+    for (const plugin of this.points.postBind as PostBindPlugin[]) {
+      try {
+        await plugin.postBind(state, pod, nodeName);
+      } catch {
+        // PostBind is informational: a failure there cannot undo the binding.
+      }
+    }
+  }
+
+  /** True when some plugin is enabled at `point`. */
+  hasPlugins(point: ExtensionPoint): boolean {
+    return this.points[point].length > 0;
+  }
+
+  /** The names of the plugins at each point, for listings and explanations. */
+  describe(): Record<ExtensionPoint, { name: string; weight?: number }[]> {
+    const out = {} as Record<ExtensionPoint, { name: string; weight?: number }[]>;
+    for (const point of ExtensionPoints) {
+      out[point] = this.points[point].map((p) => (point === 'score' ? { name: p.name, weight: this.scoreWeights.get(p.name) ?? 1 } : { name: p.name }));
+    }
+    return out;
+  }
+
+  /** The filter plugins, for callers that need direct access (explanations). */
+  get filterPlugins(): readonly FilterPlugin[] {
+    return this.points.filter;
+  }
+
+  /** The score plugins, for callers that need direct access (explanations). */
+  get scorePlugins(): readonly ScorePlugin[] {
+    return this.points.score;
+  }
+
+  /** The PreScore plugins. */
+  get preScorePlugins(): readonly PreScorePlugin[] {
+    return this.points.preScore;
+  }
+
+  /** The QueueSort plugin. */
+  get queueSortPlugin(): QueueSortPlugin | undefined {
+    return this.points.queueSort[0];
+  }
+}
+
+/** kube's maxTimeout for Permit waits (15 minutes). */
+export const MaxPermitTimeoutMs = 15 * 60 * 1000;
+
+const noDeleter: PodDeleter = {
+  deletePod: () => Promise.reject(new Error('no pod deleter configured: pass one (e.g. the cluster store) to the framework')),
+};
+
+const noBinder: Binder = {
+  bind: () => Promise.reject(new Error('no binder configured: pass a Binder (e.g. the cluster store) to the framework')),
+};
+
+function referencedPlugins(profile: ProfileConfig): string[] {
+  const names = new Set<string>();
+  for (const set of Object.values(profile.plugins)) {
+    for (const ref of set?.enabled ?? []) if (ref.name !== '*') names.add(ref.name);
+  }
+  return [...names];
+}
+
+function filterFailure(plugin: Plugin, status: Status): Status {
+  if (status.isRejected()) return status.withPlugin(plugin.name);
+  return wrapError(`running "${plugin.name}" filter plugin`, plugin.name, status);
+}
+
+/** An Error status for a plugin that threw or rejected its promise. */
+function pluginError(point: string, pluginName: string, error: unknown): Status {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Status(Code.Error, [`running ${point} plugin "${pluginName}": ${message}`], error).withPlugin(pluginName);
+}
+
+function wrapError(context: string, pluginName: string, status: Status): Status {
+  return new Status(Code.Error, [`${context}: ${status.message()}`], status.cause ?? status).withPlugin(pluginName);
+}
+
+/** Go's `%v` of a string slice: `[a b c]`. */
+function goList(items: readonly string[]): string {
+  return `[${items.join(' ')}]`;
+}
+
+/**
+ * Runs `call` for each plugin in order, stopping at the first status `check` maps to non-null. Stays
+ * synchronous until a plugin returns a promise; throws become Error statuses.
+ */
+function runSequence<P extends Plugin>(
+  plugins: readonly P[],
+  call: (plugin: P) => MaybePromise<PluginStatus>,
+  check: (plugin: P, status: Status) => Status | null,
+): MaybePromise<Status | null> {
+  for (let i = 0; i < plugins.length; i++) {
+    const plugin = plugins[i]!;
+    let value: MaybePromise<PluginStatus>;
+    try {
+      value = call(plugin);
+    } catch (error) {
+      return pluginError('', plugin.name, error);
+    }
+    if (isThenable(value)) return continueAsync(plugins, i, value, call, check);
+    if (value != null) {
+      const stop = check(plugin, value);
+      if (stop) return stop;
+    }
+  }
+  return null;
+}
+
+async function continueAsync<P extends Plugin>(
+  plugins: readonly P[],
+  index: number,
+  pending: PromiseLike<PluginStatus>,
+  call: (plugin: P) => MaybePromise<PluginStatus>,
+  check: (plugin: P, status: Status) => Status | null,
+): Promise<Status | null> {
+  for (let i = index; i < plugins.length; i++) {
+    const plugin = plugins[i]!;
+    let value: PluginStatus;
+    try {
+      value = i === index ? await pending : await call(plugin);
+    } catch (error) {
+      return pluginError('', plugin.name, error);
+    }
+    if (value != null) {
+      const stop = check(plugin, value);
+      if (stop) return stop;
+    }
+  }
+  return null;
+}
