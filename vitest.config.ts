@@ -8,7 +8,14 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
   },
+  // Workspace packages resolve to their TypeScript source (the `source` export condition), so tests never mix
+  // a built dist/ with src/ (two copies of the framework would break `instanceof Status`).
   resolve: {
     conditions: ['source'],
+  },
+  ssr: {
+    resolve: {
+      conditions: ['source'],
+    },
   },
 });

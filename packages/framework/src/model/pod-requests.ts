@@ -1,14 +1,50 @@
-import { parseQuantityOrZero, QuantityError } from './quantity.js';
+import { nanosToMilliValue, nanosToValue, parseQuantityOrZero, type Quantity, QuantityError } from './quantity.js';
 import { Resource } from './resource.js';
 import { type Container, type ContainerStatus, objectKey, type Pod, ResourceCPU, type ResourceList, ResourceMemory } from './types.js';
-
-/** Amount per resource name, exact, in units of 10⁻⁹: kube adds and compares Quantities exactly before converting. */
-type Amounts = Map<string, bigint>;
 
 /** cpu counted for a container that requests none, for scoring only (kube's `DefaultMilliCPURequest`). */
 export const DefaultMilliCPURequest = 100;
 /** memory counted for a container that requests none, for scoring only (kube's `DefaultMemoryRequest`). */
 export const DefaultMemoryRequest = 200 * 1024 * 1024;
+
+/** Amount per resource name. */
+type Amounts<T> = Map<string, T>;
+
+/**
+ * How amounts are added and compared. kube adds and compares Quantities exactly and converts the total once,
+ * so a pod is computed in whole units (millicores for cpu) when every quantity it has is whole in them, and
+ * in exact nanos otherwise.
+ */
+interface Arithmetic<T extends number | bigint> {
+  of(quantity: Quantity, name: string): T;
+  add(a: T, b: T): T;
+  readonly defaultCPU: T;
+  readonly defaultMemory: T;
+}
+
+/** Set when a quantity is not whole in its unit; the pod is then recomputed in nanos. */
+let inexact = false;
+
+const units: Arithmetic<number> = {
+  of(quantity, name) {
+    if (name === ResourceCPU) {
+      if (!quantity.milliExact) inexact = true;
+      return quantity.milliValue();
+    }
+    if (!quantity.valueExact) inexact = true;
+    return quantity.value();
+  },
+  add: (a, b) => a + b,
+  defaultCPU: DefaultMilliCPURequest,
+  defaultMemory: DefaultMemoryRequest,
+};
+
+const nanos: Arithmetic<bigint> = {
+  of: (quantity) => quantity.nanos,
+  add: (a, b) => a + b,
+  defaultCPU: BigInt(DefaultMilliCPURequest) * 1_000_000n,
+  defaultMemory: BigInt(DefaultMemoryRequest) * 1_000_000_000n,
+};
 
 /** A pod's cpu (millicores) and memory (bytes) with missing container requests replaced by the defaults. */
 export interface NonZeroRequests {
@@ -19,6 +55,7 @@ export interface NonZeroRequests {
 interface PodResources {
   readonly requests: Resource;
   readonly nonZero: NonZeroRequests;
+  readonly withDefaults: Resource;
 }
 
 const cache = new WeakMap<Pod, PodResources>();
@@ -48,80 +85,130 @@ export function podNonZeroRequests(pod: Pod): NonZeroRequests {
   return podResources(pod).nonZero;
 }
 
+/**
+ * The incoming pod's requests as the resource scorers (NodeResourcesFit, NodeResourcesBalancedAllocation)
+ * compute them when they score non-zero requests: like {@link podRequests}, with the cpu/memory defaults for
+ * every container that does not mention them, whether or not pod-level requests are set (unlike
+ * {@link podNonZeroRequests}, which follows NodeInfo). Cached and shared: do not mutate.
+ */
+export function podRequestsWithDefaults(pod: Pod): Resource {
+  return podResources(pod).withDefaults;
+}
+
 function podResources(pod: Pod): PodResources {
   let resources = cache.get(pod);
   if (resources) return resources;
-  const requests = podRequestAmounts(pod, undefined);
-  const podLevelSet = isPodLevelRequestsSet(pod);
-  const nonMissing: Amounts = new Map();
-  if (!podLevelSet || !requests.has(ResourceCPU)) nonMissing.set(ResourceCPU, BigInt(DefaultMilliCPURequest) * 1_000_000n);
-  if (!podLevelSet || !requests.has(ResourceMemory)) nonMissing.set(ResourceMemory, BigInt(DefaultMemoryRequest) * 1_000_000_000n);
-  const nonZeroAmounts = nonMissing.size > 0 ? podRequestAmounts(pod, nonMissing) : requests;
-  const nonZero = Resource.fromNanos(
-    new Map([
-      [ResourceCPU, nonZeroAmounts.get(ResourceCPU) ?? 0n],
-      [ResourceMemory, nonZeroAmounts.get(ResourceMemory) ?? 0n],
-    ]),
-  );
-  resources = { requests: Resource.fromNanos(requests), nonZero: { milliCPU: nonZero.milliCPU, memory: nonZero.memory } };
+  inexact = false;
+  const inUnits = calculate(pod, units);
+  if (!inexact) {
+    const nonZero = Resource.fromAmounts(inUnits.nonZero);
+    resources = {
+      requests: Resource.fromAmounts(inUnits.requests),
+      nonZero: { milliCPU: nonZero.milliCPU, memory: nonZero.memory },
+      withDefaults: inUnits.withDefaults === inUnits.nonZero ? nonZero : Resource.fromAmounts(inUnits.withDefaults),
+    };
+  } else {
+    const inNanos = calculate(pod, nanos);
+    const nonZero = Resource.fromNanos(inNanos.nonZero);
+    resources = {
+      requests: Resource.fromNanos(inNanos.requests),
+      nonZero: { milliCPU: nonZero.milliCPU, memory: nonZero.memory },
+      withDefaults: inNanos.withDefaults === inNanos.nonZero ? nonZero : Resource.fromNanos(inNanos.withDefaults),
+    };
+  }
   cache.set(pod, resources);
   return resources;
 }
 
+/**
+ * The pod's requests; with defaults for missing container cpu/memory as NodeInfo applies them (kube's
+ * `CalculateResource`); and with the defaults always applied (the resource scorers).
+ */
+function calculate<T extends number | bigint>(pod: Pod, arithmetic: Arithmetic<T>): { requests: Amounts<T>; nonZero: Amounts<T>; withDefaults: Amounts<T> } {
+  const requests = podRequestAmounts(pod, arithmetic, undefined);
+  const defaults: Amounts<T> = new Map([
+    [ResourceCPU, arithmetic.defaultCPU],
+    [ResourceMemory, arithmetic.defaultMemory],
+  ]);
+  const withDefaults = podRequestAmounts(pod, arithmetic, defaults);
+  if (!isPodLevelRequestsSet(pod)) return { requests, nonZero: withDefaults, withDefaults };
+  // With pod-level requests, NodeInfo defaults only what neither the pod level nor any container requests.
+  const nonMissing: Amounts<T> = new Map();
+  for (const [name, amount] of defaults) if (!requests.has(name)) nonMissing.set(name, amount);
+  const nonZero = nonMissing.size > 0 ? podRequestAmounts(pod, arithmetic, nonMissing) : requests;
+  return { requests, nonZero, withDefaults };
+}
+
 /** kube's `resourcehelper.PodRequests` with the scheduler's options (status resources and pod-level resources on). */
-function podRequestAmounts(pod: Pod, nonMissing: Amounts | undefined): Amounts {
-  const requests = aggregateContainerRequests(pod, nonMissing);
+function podRequestAmounts<T extends number | bigint>(pod: Pod, arithmetic: Arithmetic<T>, nonMissing: Amounts<T> | undefined): Amounts<T> {
+  const requests = aggregateContainerRequests(pod, arithmetic, nonMissing);
   const podLevel = pod.spec.resources?.requests;
   if (podLevel && isPodLevelRequestsSet(pod)) {
     for (const name of Object.keys(podLevel)) {
-      if (isSupportedPodLevelResource(name)) requests.set(name, amountOf(podLevel[name], () => `${podField(pod)} spec.resources.requests.${name}`));
+      if (isSupportedPodLevelResource(name)) {
+        requests.set(name, arithmetic.of(quantityOf(podLevel[name], () => `${podField(pod)} spec.resources.requests.${name}`), name));
+      }
     }
   }
-  if (pod.spec.overhead) addInto(requests, listAmounts(pod.spec.overhead, () => `${podField(pod)} spec.overhead`));
+  if (pod.spec.overhead) addInto(arithmetic, requests, listAmounts(arithmetic, pod.spec.overhead, () => `${podField(pod)} spec.overhead`));
   return requests;
 }
 
-function aggregateContainerRequests(pod: Pod, nonMissing: Amounts | undefined): Amounts {
+function aggregateContainerRequests<T extends number | bigint>(pod: Pod, arithmetic: Arithmetic<T>, nonMissing: Amounts<T> | undefined): Amounts<T> {
   const statuses = containerStatusesByName(pod);
   const resizeInfeasible = statuses !== undefined && isPodResizeInfeasible(pod);
-  const result: Amounts = new Map();
-  pod.spec.containers.forEach((container, index) => {
-    let requests = containerRequests(pod, container, statuses?.get(container.name), resizeInfeasible, `spec.containers[${index}]`);
+  const result: Amounts<T> = new Map();
+  const containers = pod.spec.containers;
+  for (let i = 0; i < containers.length; i++) {
+    const container = containers[i]!;
+    let requests = containerRequests(pod, arithmetic, container, statuses?.get(container.name), resizeInfeasible, 'containers', i);
     if (nonMissing) requests = withDefaults(requests, nonMissing);
-    addInto(result, requests);
-  });
+    addInto(arithmetic, result, requests);
+  }
 
-  // While the i-th regular init container runs, the sidecars started before it run too.
-  const sidecars: Amounts = new Map();
-  const initPeak: Amounts = new Map();
-  (pod.spec.initContainers ?? []).forEach((container, index) => {
-    const sidecar = container.restartPolicy === 'Always';
-    const status = sidecar ? statuses?.get(container.name) : undefined;
-    let requests = containerRequests(pod, container, status, resizeInfeasible, `spec.initContainers[${index}]`);
-    if (nonMissing) requests = withDefaults(requests, nonMissing);
-    if (sidecar) {
-      addInto(result, requests);
-      addInto(sidecars, requests);
-      maxInto(initPeak, sidecars);
-    } else {
-      const running = new Map(requests);
-      addInto(running, sidecars);
-      maxInto(initPeak, running);
+  const initContainers = pod.spec.initContainers;
+  if (initContainers && initContainers.length > 0) {
+    // While the i-th regular init container runs, the sidecars started before it run too.
+    const sidecars: Amounts<T> = new Map();
+    const initPeak: Amounts<T> = new Map();
+    for (let i = 0; i < initContainers.length; i++) {
+      const container = initContainers[i]!;
+      const sidecar = container.restartPolicy === 'Always';
+      const status = sidecar ? statuses?.get(container.name) : undefined;
+      let requests = containerRequests(pod, arithmetic, container, status, resizeInfeasible, 'initContainers', i);
+      if (nonMissing) requests = withDefaults(requests, nonMissing);
+      if (sidecar) {
+        addInto(arithmetic, result, requests);
+        addInto(arithmetic, sidecars, requests);
+        maxInto(initPeak, sidecars);
+      } else {
+        const running = new Map(requests);
+        addInto(arithmetic, running, sidecars);
+        maxInto(initPeak, running);
+      }
     }
-  });
-  maxInto(result, initPeak);
+    maxInto(result, initPeak);
+  }
   return result;
 }
 
 /** A container's requests; with a status carrying resources, the larger of spec, actuated and allocated. */
-function containerRequests(pod: Pod, container: Container, status: ContainerStatus | undefined, resizeInfeasible: boolean, path: string): Amounts {
-  const spec = listAmounts(container.resources?.requests, () => `${podField(pod)} ${path}.resources.requests`);
+function containerRequests<T extends number | bigint>(
+  pod: Pod,
+  arithmetic: Arithmetic<T>,
+  container: Container,
+  status: ContainerStatus | undefined,
+  resizeInfeasible: boolean,
+  list: 'containers' | 'initContainers',
+  index: number,
+): Amounts<T> {
+  const spec = listAmounts(arithmetic, container.resources?.requests, () => `${podField(pod)} spec.${list}[${index}].resources.requests`);
   if (!status?.resources) return spec;
-  const statusPath = `status.${path.startsWith('spec.init') ? 'initContainerStatuses' : 'containerStatuses'}[name=${container.name}]`;
-  const actuated = listAmounts(status.resources.requests, () => `${podField(pod)} ${statusPath}.resources.requests`);
-  const allocated = listAmounts(status.allocatedResources, () => `${podField(pod)} ${statusPath}.allocatedResources`);
+  const statusPath = `status.${list === 'containers' ? 'containerStatuses' : 'initContainerStatuses'}[name=${container.name}]`;
+  const actuated = listAmounts(arithmetic, status.resources.requests, () => `${podField(pod)} ${statusPath}.resources.requests`);
+  const allocated = listAmounts(arithmetic, status.allocatedResources, () => `${podField(pod)} ${statusPath}.allocatedResources`);
   // An infeasible resize will not happen, so the spec does not count.
-  const result: Amounts = resizeInfeasible ? new Map() : spec;
+  const result: Amounts<T> = resizeInfeasible ? new Map() : spec;
   maxInto(result, actuated);
   maxInto(result, allocated);
   return result;
@@ -155,34 +242,37 @@ function isSupportedPodLevelResource(name: string): boolean {
 }
 
 /** A copy of `requests` with the resources it does not mention set to their default. */
-function withDefaults(requests: Amounts, defaults: Amounts): Amounts {
+function withDefaults<T>(requests: Amounts<T>, defaults: Amounts<T>): Amounts<T> {
   const result = new Map(requests);
   for (const [name, amount] of defaults) if (!requests.has(name)) result.set(name, amount);
   return result;
 }
 
-function listAmounts(list: ResourceList | null | undefined, field: () => string): Amounts {
-  const amounts: Amounts = new Map();
+function listAmounts<T extends number | bigint>(arithmetic: Arithmetic<T>, list: ResourceList | null | undefined, field: () => string): Amounts<T> {
+  const amounts: Amounts<T> = new Map();
   if (!list) return amounts;
-  for (const name of Object.keys(list)) amounts.set(name, amountOf(list[name], () => `${field()}.${name}`));
+  for (const name in list) amounts.set(name, arithmetic.of(quantityOf(list[name], () => `${field()}.${name}`), name));
   return amounts;
 }
 
 /** Parses without building the field path unless the value is malformed. */
-function amountOf(value: string | number | null | undefined, field: () => string): bigint {
+function quantityOf(value: string | number | null | undefined, field: () => string): Quantity {
   try {
-    return parseQuantityOrZero(value).nanos;
+    return parseQuantityOrZero(value);
   } catch (error) {
     if (error instanceof QuantityError) throw new QuantityError(field(), error.value);
     throw error;
   }
 }
 
-function addInto(target: Amounts, source: Amounts): void {
-  for (const [name, amount] of source) target.set(name, (target.get(name) ?? 0n) + amount);
+function addInto<T extends number | bigint>(arithmetic: Arithmetic<T>, target: Amounts<T>, source: Amounts<T>): void {
+  for (const [name, amount] of source) {
+    const current = target.get(name);
+    target.set(name, current === undefined ? amount : arithmetic.add(current, amount));
+  }
 }
 
-function maxInto(target: Amounts, source: Amounts): void {
+function maxInto<T extends number | bigint>(target: Amounts<T>, source: Amounts<T>): void {
   for (const [name, amount] of source) {
     const current = target.get(name);
     if (current === undefined || amount > current) target.set(name, amount);

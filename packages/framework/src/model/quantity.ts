@@ -30,6 +30,10 @@ const MAX_NANOS = ((1n << 63n) - 1n) * NANOS_PER_UNIT;
 export class Quantity {
   private readonly milli: number;
   private readonly whole: number;
+  /** True when {@link milliValue} is the exact amount × 1000 (no rounding, within 2⁵³). */
+  readonly milliExact: boolean;
+  /** True when {@link value} is the exact amount (no rounding, within 2⁵³). */
+  readonly valueExact: boolean;
 
   constructor(
     /** The exact amount in units of 10⁻⁹ (1 = 1n, 1000 = 1u, 10⁹ = 1). */
@@ -37,6 +41,8 @@ export class Quantity {
   ) {
     this.milli = Number(divideAwayFromZero(nanos, NANOS_PER_MILLI));
     this.whole = Number(divideAwayFromZero(nanos, NANOS_PER_UNIT));
+    this.milliExact = nanos % NANOS_PER_MILLI === 0n && Number.isSafeInteger(this.milli);
+    this.valueExact = nanos % NANOS_PER_UNIT === 0n && Number.isSafeInteger(this.whole);
   }
 
   /** The amount × 1000, rounded up away from zero (kube's `MilliValue()`): `"100m"` → 100, `"1.5"` → 1500. */

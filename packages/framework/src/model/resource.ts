@@ -39,6 +39,13 @@ export class Resource {
     return resource;
   }
 
+  /** Resources from amounts already in this class's units (cpu in millicores, the rest by `Value()`). */
+  static fromAmounts(amounts: ReadonlyMap<string, number>): Resource {
+    const resource = new Resource();
+    for (const [name, amount] of amounts) resource.addAmount(name, amount);
+    return resource;
+  }
+
   /** Adds every quantity of `list` (kube's `Resource.Add(ResourceList)`). */
   addResourceList(list: ResourceList | null | undefined, fieldPath?: string): this {
     if (!list) return this;

@@ -137,7 +137,8 @@ export class Registry {
     if (!registration) throw new RegistryError(`unknown plugin "${name}"`);
     const scope = container.createChildContainer();
     scope.register(Tokens.Handle, { useValue: handle });
-    scope.register(Tokens.Args, { useValue: args });
+    // A factory, not a value provider: tsyringe ignores `useValue: undefined`, and a plugin may have no args.
+    scope.register(Tokens.Args, { useFactory: () => args });
     scope.register(Tokens.Name, { useValue: name });
     const plugin = scope.resolve(registration.plugin as InjectionToken<Plugin>);
     if (!plugin || typeof plugin.name !== 'string') {

@@ -235,7 +235,7 @@ export class Framework implements Handle {
 
   /** Runs PreEnqueue plugins; the first non-success status stops the pod from entering the active queue. */
   runPreEnqueuePlugins(pod: Pod): MaybePromise<Status | null> {
-    return runSequence(this.points.preEnqueue, (plugin: PreEnqueuePlugin) => plugin.preEnqueue(pod), (plugin, status) => {
+    return runSequence('PreEnqueue', this.points.preEnqueue, (plugin: PreEnqueuePlugin) => plugin.preEnqueue(pod), (plugin, status) => {
       if (status.code === Code.Success) return null;
       return status.withPlugin(plugin.name);
     });
@@ -365,6 +365,7 @@ export class Framework implements Handle {
   ): MaybePromise<PluginStatus> {
     const plugins = this.points.preFilter.filter((p) => !state.skipFilterPlugins.has(p.name));
     return runSequence(
+      `PreFilterExtension ${what}`,
       plugins,
       (plugin) => {
         const ext = plugin.preFilterExtensions?.();
@@ -657,7 +658,7 @@ export class Framework implements Handle {
 
   /** Runs Reserve in order; on the first failure the caller must run Unreserve. */
   runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): MaybePromise<Status | null> {
-    return runSequence(this.points.reserve as ReservePlugin[], (p) => p.reserve(state, pod, nodeName), (plugin, status) =>
+    return runSequence('Reserve', this.points.reserve as ReservePlugin[], (p) => p.reserve(state, pod, nodeName), (plugin, status) =>
       status.code === Code.Success ? null : wrapError(`running Reserve plugin "${plugin.name}"`, plugin.name, status),
     );
   }
@@ -712,7 +713,7 @@ export class Framework implements Handle {
 
   /** Runs PreBind in order. */
   runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): MaybePromise<Status | null> {
-    return runSequence(this.points.preBind as PreBindPlugin[], (p) => p.preBind(state, pod, nodeName), (plugin, status) =>
+    return runSequence('PreBind', this.points.preBind as PreBindPlugin[], (p) => p.preBind(state, pod, nodeName), (plugin, status) =>
       status.code === Code.Success ? null : wrapError(`running PreBind plugin "${plugin.name}"`, plugin.name, status),
     );
   }
@@ -825,6 +826,7 @@ function goList(items: readonly string[]): string {
  * synchronous until a plugin returns a promise; throws become Error statuses.
  */
 function runSequence<P extends Plugin>(
+  point: string,
   plugins: readonly P[],
   call: (plugin: P) => MaybePromise<PluginStatus>,
   check: (plugin: P, status: Status) => Status | null,
@@ -835,9 +837,9 @@ function runSequence<P extends Plugin>(
     try {
       value = call(plugin);
     } catch (error) {
-      return pluginError('', plugin.name, error);
+      return pluginError(point, plugin.name, error);
     }
-    if (isThenable(value)) return continueAsync(plugins, i, value, call, check);
+    if (isThenable(value)) return continueAsync(point, plugins, i, value, call, check);
     if (value != null) {
       const stop = check(plugin, value);
       if (stop) return stop;
@@ -847,6 +849,7 @@ function runSequence<P extends Plugin>(
 }
 
 async function continueAsync<P extends Plugin>(
+  point: string,
   plugins: readonly P[],
   index: number,
   pending: PromiseLike<PluginStatus>,
@@ -859,7 +862,7 @@ async function continueAsync<P extends Plugin>(
     try {
       value = i === index ? await pending : await call(plugin);
     } catch (error) {
-      return pluginError('', plugin.name, error);
+      return pluginError(point, plugin.name, error);
     }
     if (value != null) {
       const stop = check(plugin, value);

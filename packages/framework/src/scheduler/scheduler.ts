@@ -58,6 +58,8 @@ export class Scheduler {
   private running = false;
   private loop: Promise<void> | undefined;
   private bindingsInFlight = 0;
+  /** Binding cycles parked at Permit: they wait for other pods or a timeout, not for work. */
+  private bindingsWaitingOnPermit = 0;
   private idleWaiters: (() => void)[] = [];
   private pendingEventWork: Promise<void> = Promise.resolve();
 
@@ -126,12 +128,18 @@ export class Scheduler {
     for (;;) {
       await this.pendingEventWork;
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.queue.stats().active === 0 && this.queue.stats().inFlight === 0 && this.bindingsInFlight === 0) {
+      if (this.isIdle()) {
         await this.pendingEventWork;
-        if (this.queue.stats().active === 0 && this.queue.stats().inFlight === 0 && this.bindingsInFlight === 0) return;
+        if (this.isIdle()) return;
       }
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+  }
+
+  private isIdle(): boolean {
+    const { active, inFlight } = this.queue.stats();
+    const busyBindings = this.bindingsInFlight - this.bindingsWaitingOnPermit;
+    return active === 0 && busyBindings === 0 && inFlight <= this.bindingsWaitingOnPermit;
   }
 
   /** Runs one scheduling cycle for the next active pod, if any; returns whether a pod was processed. */
@@ -257,7 +265,9 @@ export class Scheduler {
 
   private async bindingCycle(framework: Framework, queued: QueuedPod, state: CycleState, pod: Pod, nodeName: string, waiting: boolean): Promise<void> {
     if (waiting) {
-      const permit = await framework.waitOnPermit(pod);
+      this.bindingsWaitingOnPermit++;
+      this.notifyIdleWaiters();
+      const permit = await framework.waitOnPermit(pod).finally(() => this.bindingsWaitingOnPermit--);
       if (permit) return this.abortBinding(framework, queued, state, pod, nodeName, permit);
     }
     const preBind = await framework.runPreBindPlugins(state, pod, nodeName);

@@ -101,10 +101,10 @@ export class Status {
     return this.reasons.join(', ');
   }
 
-  /** The error form of a non-success status, keeping the cause. */
+  /** The error form of a non-success status: its message, with the original error as the cause. */
   asError(): Error {
-    const text = `${this.plugin ? `${this.plugin}: ` : ''}${this.message() || codeName(this.code)}`;
-    return this.cause instanceof Error ? this.cause : new Error(text, { cause: this.cause });
+    const text = this.message() || `${codeName(this.code)}${this.plugin ? ` (${this.plugin})` : ''}`;
+    return this.cause === undefined ? new Error(text) : new Error(text, { cause: this.cause });
   }
 
   toString(): string {
