@@ -1,0 +1,129 @@
+import type { Node, NodeInfo, Pod, StateData } from '@schedkit/framework';
+import { Status } from '@schedkit/framework';
+import { hasAllTopologyKeys, NodeInclusion, type SpreadConstraint } from './constraints.js';
+import { type MatchingPodCounter, NodeMatchCounts } from './counting.js';
+import { CriticalPaths } from './critical-paths.js';
+import { podNamespace } from './default-selector.js';
+import { RequiredNodeAffinity } from './node-inclusion.js';
+
+/** Filter reason when placing the pod on the node would exceed a constraint's maxSkew. */
+export const ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
+/** Filter reason when the node lacks a constraint's topology key. */
+export const ErrReasonNodeLabelNotMatch = `${ErrReasonConstraintsNotMatch} (missing required label)`;
+
+
+/**
+ * What PreFilter computes for the hard constraints and Filter reads: per constraint, the matching-pod count of
+ * every eligible domain and the two least-loaded domains. Cloneable so that preemption can simulate pod
+ * removals on a copy.
+ */
+export class PreFilterState implements StateData {
+  constructor(
+    /** The pod's hard constraints (DoNotSchedule). */
+    readonly constraints: readonly SpreadConstraint[],
+    /** Per constraint: topology value -> matching pods in that domain, for every eligible domain. */
+    readonly domainCounts: Map<string, number>[],
+    /** Per constraint: the least-loaded domains. */
+    readonly criticalPaths: CriticalPaths[],
+    /** Per constraint: 1 when the incoming pod matches the constraint's selector itself, else 0. */
+    readonly selfMatch: readonly number[],
+  ) {}
+
+  /** The global minimum of constraint `index`, 0 while fewer domains than minDomains exist. */
+  minMatchNum(index: number): number {
+    const constraint = this.constraints[index]!;
+    if (this.domainCounts[index]!.size < constraint.minDomains) return 0;
+    return this.criticalPaths[index]!.minMatchNum;
+  }
+
+  clone(): PreFilterState {
+    return new PreFilterState(
+      this.constraints,
+      this.domainCounts.map((counts) => new Map(counts)),
+      this.criticalPaths.map((paths) => paths.clone()),
+      this.selfMatch,
+    );
+  }
+}
+
+/**
+ * Counts, in one pass over `nodes`, the pods matching each hard constraint per domain (kube's
+ * `calPreFilterState`). A node forms domains only when it has every constraint's topology key and passes the
+ * constraint's node inclusion policies; a domain with no matching pod still counts as a domain.
+ */
+export function computePreFilterState(
+  pod: Pod,
+  constraints: readonly SpreadConstraint[],
+  nodes: readonly NodeInfo[],
+  countPods: MatchingPodCounter,
+): PreFilterState {
+  const domainCounts = constraints.map(() => new Map<string, number>());
+  const inclusion = new NodeInclusion(pod, RequiredNodeAffinity.of(pod));
+  const matches = new NodeMatchCounts(constraints, countPods, podNamespace(pod));
+  for (let n = 0; n < nodes.length; n++) {
+    const nodeInfo = nodes[n]!;
+    const node = nodeInfo.node;
+    if (!node) continue;
+    const labels = node.metadata.labels;
+    if (!hasAllTopologyKeys(labels, constraints)) continue;
+    matches.reset(nodeInfo);
+    for (let i = 0; i < constraints.length; i++) {
+      const constraint = constraints[i]!;
+      if (!inclusion.includes(constraint, node)) continue;
+      const value = labels![constraint.topologyKey]!;
+      const counts = domainCounts[i]!;
+      counts.set(value, (counts.get(value) ?? 0) + matches.count(i));
+    }
+  }
+  const podLabels = pod.metadata.labels;
+  return new PreFilterState(
+    constraints,
+    domainCounts,
+    domainCounts.map((counts) => CriticalPaths.of(counts)),
+    constraints.map((c) => (c.selector.matches(podLabels) ? 1 : 0)),
+  );
+}
+
+/**
+ * Filter for one node: the node must carry every topology key (else UnschedulableAndUnresolvable), and for
+ * each constraint `matching pods in the node's domain + self match - global minimum` must not exceed maxSkew
+ * (else Unschedulable). Constraints are checked in order; the first failure decides.
+ */
+export function filterNode(state: PreFilterState, node: Node): Status | null {
+  const constraints = state.constraints;
+  const labels = node.metadata.labels;
+  for (let i = 0; i < constraints.length; i++) {
+    const constraint = constraints[i]!;
+    if (labels === undefined || !Object.hasOwn(labels, constraint.topologyKey)) {
+      return Status.unresolvable(ErrReasonNodeLabelNotMatch);
+    }
+    const matchNum = state.domainCounts[i]!.get(labels[constraint.topologyKey]!) ?? 0;
+    const skew = matchNum + state.selfMatch[i]! - state.minMatchNum(i);
+    if (skew > constraint.maxSkew) return Status.unschedulable(ErrReasonConstraintsNotMatch);
+  }
+  return null;
+}
+
+/**
+ * Updates the state as if `changedPod` were added (`delta` 1) to or removed (`delta` -1) from `node` (kube's
+ * `updateWithPod`, behind AddPod/RemovePod). Only pods in the incoming pod's namespace that a constraint
+ * selects, on nodes that form domains for that constraint, change counts.
+ */
+export function updateWithPod(state: PreFilterState, changedPod: Pod, incomingPod: Pod, node: Node | undefined, delta: 1 | -1): void {
+  if (!node || podNamespace(changedPod) !== podNamespace(incomingPod)) return;
+  const constraints = state.constraints;
+  const labels = node.metadata.labels;
+  if (!hasAllTopologyKeys(labels, constraints)) return;
+  const inclusion = new NodeInclusion(incomingPod, RequiredNodeAffinity.of(incomingPod));
+  const podLabels = changedPod.metadata.labels;
+  for (let i = 0; i < constraints.length; i++) {
+    const constraint = constraints[i]!;
+    if (!constraint.selector.matches(podLabels)) continue;
+    if (!inclusion.includes(constraint, node)) continue;
+    const value = labels![constraint.topologyKey]!;
+    const counts = state.domainCounts[i]!;
+    const num = (counts.get(value) ?? 0) + delta;
+    counts.set(value, num);
+    state.criticalPaths[i]!.update(value, num);
+  }
+}
