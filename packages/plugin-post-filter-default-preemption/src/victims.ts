@@ -81,5 +81,5 @@ function earliestStartOfHighestPriority(pods: readonly Pod[]): number {
 export function numCandidatesFor(numNodes: number, minCandidateNodesPercentage = 10, minCandidateNodesAbsolute = 100): number {
   let n = Math.trunc((numNodes * minCandidateNodesPercentage) / 100);
   if (n < minCandidateNodesAbsolute) n = minCandidateNodesAbsolute;
-  return n > numNodes ? numNodes : n;
+  return Math.min(n, numNodes);
 }

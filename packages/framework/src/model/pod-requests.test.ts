@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podNonZeroRequests, podRequests } from './pod-requests.js';
+import { podNonZeroRequests, podRequests, podRequestsWithDefaults } from './pod-requests.js';
 import type { Container, Pod, PodSpec, ResourceList } from './types.js';
 
 const Mi = 1024 * 1024;
@@ -20,6 +20,8 @@ interface Case {
   requests: [number, number];
   /** [milliCPU, memory] of podNonZeroRequests. */
   nonZero: [number, number];
+  /** [milliCPU, memory] of podRequestsWithDefaults, when it differs from nonZero. */
+  withDefaults?: [number, number];
 }
 
 describe('podRequests / podNonZeroRequests', () => {
@@ -126,6 +128,8 @@ describe('podRequests / podNonZeroRequests', () => {
       pod: pod({ resources: { requests: { cpu: '2' } }, containers: [container({ memory: '64Mi' }), container()] }),
       requests: [2000, 64 * Mi],
       nonZero: [2000, 64 * Mi],
+      // The resource scorers default every container regardless of pod-level requests.
+      withDefaults: [2000, 64 * Mi + defaultMemory],
     },
     {
       name: 'pod-level requests of unsupported resources do not count as pod-level resources',
@@ -190,11 +194,13 @@ describe('podRequests / podNonZeroRequests', () => {
       requests: [1000, 0],
       nonZero: [1000, defaultMemory],
     },
-  ])('$name', ({ pod, requests, nonZero }) => {
+  ])('$name', ({ pod, requests, nonZero, withDefaults }) => {
     const resource = podRequests(pod);
     expect([resource.milliCPU, resource.memory]).toEqual(requests);
     const nonZeroRequests = podNonZeroRequests(pod);
     expect([nonZeroRequests.milliCPU, nonZeroRequests.memory]).toEqual(nonZero);
+    const defaulted = podRequestsWithDefaults(pod);
+    expect([defaulted.milliCPU, defaulted.memory]).toEqual(withDefaults ?? nonZero);
   });
 
   it('tracks ephemeral storage and scalar resources', () => {
@@ -208,6 +214,11 @@ describe('podRequests / podNonZeroRequests', () => {
     expect(resource.get('example.com/gpu')).toBe(4);
     expect(resource.get('hugepages-2Mi')).toBe(4 * Mi);
     expect(resource.scalarResources.has('foo')).toBe(false);
+  });
+
+  it('keeps the other resources in the defaulted view', () => {
+    const defaulted = podRequestsWithDefaults(pod({ containers: [container({ 'example.com/gpu': '1', 'ephemeral-storage': '1Gi' })] }));
+    expect([defaulted.milliCPU, defaulted.memory, defaulted.ephemeralStorage, defaulted.get('example.com/gpu')]).toEqual([100, defaultMemory, 1024 * Mi, 1]);
   });
 
   it('reports a malformed quantity with the pod and the field', () => {

@@ -1,4 +1,4 @@
-import { nanosToMilliValue, nanosToValue, parseQuantityOrZero, type Quantity, QuantityError } from './quantity.js';
+import { parseQuantityOrZero, type Quantity, QuantityError } from './quantity.js';
 import { Resource } from './resource.js';
 import { type Container, type ContainerStatus, objectKey, type Pod, ResourceCPU, type ResourceList, ResourceMemory } from './types.js';
 

@@ -16,5 +16,5 @@ export function numFeasibleNodesToFind(percentageOfNodesToScore: number | undefi
     if (percentage < MinFeasibleNodesPercentageToFind) percentage = MinFeasibleNodesPercentageToFind;
   }
   const numNodes = Math.trunc((numAllNodes * percentage) / 100);
-  return numNodes < MinFeasibleNodesToFind ? MinFeasibleNodesToFind : numNodes;
+  return Math.max(numNodes, MinFeasibleNodesToFind);
 }

@@ -5,7 +5,7 @@ describe('Heap', () => {
   it('pops in order and supports update and delete by key', () => {
     const heap = new Heap<{ k: string; v: number }>((x) => x.k, (a, b) => a.v < b.v);
     const values = [5, 3, 9, 1, 7, 2, 8];
-    values.forEach((v, i) => heap.push({ k: `k${i}`, v }));
+    for (const [i, v] of values.entries()) heap.push({ k: `k${i}`, v });
     heap.push({ k: 'k2', v: 0 }); // 9 -> 0
     heap.delete('k4'); // removes 7
     const out: number[] = [];
