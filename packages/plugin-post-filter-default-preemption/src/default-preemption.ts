@@ -7,7 +7,6 @@ import {
   type NodeInfo,
   type NodeToStatus,
   type Pod,
-  PodInfo,
   type PostFilterPlugin,
   type PostFilterResult,
   Status,
@@ -100,7 +99,7 @@ export class DefaultPreemption implements PostFilterPlugin {
     potential.sort((a, b) => (moreImportant(a.pod, b.pod) ? -1 : moreImportant(b.pod, a.pod) ? 1 : 0));
     const victims: Pod[] = [];
     for (const candidate of potential) {
-      const info = candidate instanceof PodInfo ? candidate : PodInfo.of(candidate.pod);
+      const info = candidate;
       nodeInfo.addPod(info);
       const added = await this.handle.runPreFilterExtensionAddPod(simulated, pod, info, nodeInfo);
       if (added && added.code !== Code.Success) return added;

@@ -80,7 +80,7 @@ class RequirementsSelector implements Selector {
   }
 }
 
-class NothingSelector implements Selector {
+class MatchNothing implements Selector {
   readonly empty = false;
   readonly requirements: readonly LabelRequirement[] = [];
 
@@ -94,7 +94,7 @@ class NothingSelector implements Selector {
 /** Matches every label set (kube's `labels.Everything()`). */
 export const EverythingSelector: Selector = new RequirementsSelector([]);
 /** Matches no label set (kube's `labels.Nothing()`). */
-export const NothingMatchesSelector: Selector = new NothingSelector(undefined);
+export const NothingSelector: Selector = new MatchNothing(undefined);
 
 const compiledSelectors = new WeakMap<LabelSelector, Selector>();
 
@@ -105,7 +105,7 @@ const compiledSelectors = new WeakMap<LabelSelector, Selector>();
  * matches nothing and carries the reason in `error`. Compiled selectors are cached per selector object.
  */
 export function compileLabelSelector(selector: LabelSelector | null | undefined): Selector {
-  if (!selector) return NothingMatchesSelector;
+  if (!selector) return NothingSelector;
   let compiled = compiledSelectors.get(selector);
   if (!compiled) {
     compiled = buildLabelSelector(selector);
@@ -122,16 +122,16 @@ function buildLabelSelector(selector: LabelSelector): Selector {
   const requirements: LabelRequirement[] = [];
   for (const key of labelKeys) {
     const result = newRequirement(key, 'In', [matchLabels[key]!]);
-    if (typeof result === 'string') return new NothingSelector(result);
+    if (typeof result === 'string') return new MatchNothing(result);
     requirements.push(result);
   }
   for (const expression of expressions) {
     const operator: string = expression.operator;
     if (operator !== 'In' && operator !== 'NotIn' && operator !== 'Exists' && operator !== 'DoesNotExist') {
-      return new NothingSelector(`${goQuote(operator)} is not a valid label selector operator`);
+      return new MatchNothing(`${goQuote(operator)} is not a valid label selector operator`);
     }
     const result = newRequirement(expression.key, operator, expression.values ?? []);
-    if (typeof result === 'string') return new NothingSelector(result);
+    if (typeof result === 'string') return new MatchNothing(result);
     requirements.push(result);
   }
   return new RequirementsSelector(requirements);

@@ -102,7 +102,10 @@ export class NodeInfo {
     this.nonZeroRequested.milliCPU += sign * info.nonZeroRequests.milliCPU;
     this.nonZeroRequested.memory += sign * info.nonZeroRequests.memory;
     for (const container of info.pod.spec.containers) updatePorts(this.usedPorts, container.ports, sign);
-    for (const container of info.pod.spec.initContainers ?? []) updatePorts(this.usedPorts, container.ports, sign);
+    // Only sidecars (restartable init containers) hold their host ports while the pod runs, as kube counts them.
+    for (const container of info.pod.spec.initContainers ?? []) {
+      if (container.restartPolicy === 'Always') updatePorts(this.usedPorts, container.ports, sign);
+    }
     this.generation = nextGeneration();
   }
 }

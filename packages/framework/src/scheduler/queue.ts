@@ -163,9 +163,13 @@ export class SchedulingQueue {
   /** Marks an in-flight pod as finished (bound, or handed off). */
   done(key: string): void {
     if (!this.inFlight.delete(key)) return;
-    if (this.inFlight.size === 0) {
-      this.eventsBase += this.events.length;
-      this.events = [];
+    // Forget the events no in-flight pod can still be affected by.
+    let oldest = this.eventsBase + this.events.length;
+    for (const since of this.inFlight.values()) if (since < oldest) oldest = since;
+    const drop = oldest - this.eventsBase;
+    if (drop > 0) {
+      this.events = drop >= this.events.length ? [] : this.events.slice(drop);
+      this.eventsBase = oldest;
     }
   }
 
