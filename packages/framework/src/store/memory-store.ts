@@ -85,7 +85,8 @@ export class MemoryClusterStore implements ClusterStore {
     if (current.spec.nodeName) {
       throw new StoreError(`binding pod ${key} to ${nodeName}: pod is already assigned to node "${current.spec.nodeName}"`);
     }
-    const conditions = mergeConditions(current.status?.conditions, [{ type: 'PodScheduled', status: 'True' }]);
+    // The binding replaces any earlier PodScheduled=False condition: the pending reason is cleared.
+    const conditions = [...(current.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' as const }];
     this.put('Pod', this.pods, key, {
       ...current,
       spec: { ...current.spec, nodeName },
