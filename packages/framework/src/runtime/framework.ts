@@ -106,6 +106,11 @@ export interface FrameworkOptions {
   profileIndex?: number;
   /** The configuration file, for error messages. */
   sourceFile?: string;
+  /**
+   * A plugin call that returns a promise and has not settled after this many ms becomes an Error status naming
+   * the plugin (default 30,000; 0 disables). Synchronous plugins are never timed.
+   */
+  asyncPluginTimeoutMs?: number;
 }
 
 type PointPlugins = { [P in ExtensionPoint]: PluginForPoint[P][] };
@@ -132,6 +137,8 @@ export class Framework implements Handle {
   readonly random: () => number;
   private readonly metrics: FrameworkMetrics | undefined;
   private readonly waiting: WaitingPods;
+  private readonly asyncTimeoutMs: number;
+  private readonly guardFn: Guard;
   private currentSnapshot: NodeInfoLister | undefined;
   /** Where the next cycle's Filter starts (kube's nextStartNodeIndex), so that load spreads across nodes. */
   private nextStartNodeIndex = 0;
@@ -147,6 +154,8 @@ export class Framework implements Handle {
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics;
     this.waiting = options.waitingPods ?? new WaitingPods();
+    this.asyncTimeoutMs = options.asyncPluginTimeoutMs ?? DefaultAsyncPluginTimeoutMs;
+    this.guardFn = (value, point, plugin) => this.guard(value, point, plugin);
 
     const index = options.profileIndex ?? 0;
     const unknown = checkKnownPlugins(profile, (name) => registry.has(name), index);
@@ -194,6 +203,26 @@ export class Framework implements Handle {
     this.points = points as unknown as PointPlugins;
   }
 
+  /** Bounds an async plugin call by the framework's timeout; the rejection names the point and plugin. */
+  private guard<T>(value: PromiseLike<T> | T, point: string, pluginName: string): Promise<T> {
+    const ms = this.asyncTimeoutMs;
+    if (ms <= 0 || !isThenable(value)) return Promise.resolve(value);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${point} plugin "${pluginName}" timed out after ${ms} ms`)), ms);
+      timer.unref?.();
+      value.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** The plugins enabled at `point`, in order. */
   pluginsAt<P extends ExtensionPoint>(point: P): readonly PluginForPoint[P][] {
     return this.points[point];
@@ -235,7 +264,7 @@ export class Framework implements Handle {
 
   /** Runs PreEnqueue plugins; the first non-success status stops the pod from entering the active queue. */
   runPreEnqueuePlugins(pod: Pod): MaybePromise<Status | null> {
-    return runSequence('PreEnqueue', this.points.preEnqueue, (plugin: PreEnqueuePlugin) => plugin.preEnqueue(pod), (plugin, status) => {
+    return runSequence('PreEnqueue', this.guardFn, this.points.preEnqueue, (plugin: PreEnqueuePlugin) => plugin.preEnqueue(pod), (plugin, status) => {
       if (status.code === Code.Success) return null;
       return status.withPlugin(plugin.name);
     });
@@ -268,7 +297,7 @@ export class Framework implements Handle {
       let outcome: PreFilterResult | PluginStatus;
       try {
         const value = plugin.preFilter(state, pod, nodes);
-        outcome = isThenable(value) ? await value : value;
+        outcome = isThenable(value) ? await this.guard(value, 'PreFilter', plugin.name) : value;
       } catch (error) {
         return { result: null, status: pluginError('PreFilter', plugin.name, error), pluginsWithNodes };
       }
@@ -341,7 +370,7 @@ export class Framework implements Handle {
       if (i > index && skip.has(plugin.name)) continue;
       let status: PluginStatus;
       try {
-        status = i === index ? await pending : await plugin.filter(state, pod, nodeInfo);
+        status = await this.guard(i === index ? pending : plugin.filter(state, pod, nodeInfo), 'Filter', plugin.name);
       } catch (error) {
         return pluginError('Filter', plugin.name, error);
       }
@@ -366,6 +395,7 @@ export class Framework implements Handle {
     const plugins = this.points.preFilter.filter((p) => !state.skipFilterPlugins.has(p.name));
     return runSequence(
       `PreFilterExtension ${what}`,
+      this.guardFn,
       plugins,
       (plugin) => {
         const ext = plugin.preFilterExtensions?.();
@@ -389,7 +419,7 @@ export class Framework implements Handle {
     for (const plugin of this.points.postFilter as PostFilterPlugin[]) {
       let outcome: { result?: PostFilterResult; status: PluginStatus };
       try {
-        outcome = await plugin.postFilter(state, pod, statuses);
+        outcome = await this.guard(plugin.postFilter(state, pod, statuses), 'PostFilter', plugin.name);
       } catch (error) {
         return { status: pluginError('PostFilter', plugin.name, error) };
       }
@@ -416,7 +446,7 @@ export class Framework implements Handle {
       let status: PluginStatus;
       try {
         const value = plugin.preScore(state, pod, nodes);
-        status = isThenable(value) ? await value : value;
+        status = isThenable(value) ? await this.guard(value, 'PreScore', plugin.name) : value;
       } catch (error) {
         return pluginError('PreScore', plugin.name, error);
       }
@@ -463,7 +493,7 @@ export class Framework implements Handle {
           continue;
         }
         if (isThenable(value)) {
-          const settled = settle(value).then((outcome) => {
+          const settled = settle(this.guard(value, 'Score', plugin.name)).then((outcome) => {
             if (outcome.ok) record(outcome.value);
             else failure ??= pluginError('Score', plugin.name, outcome.error);
           });
@@ -483,7 +513,7 @@ export class Framework implements Handle {
       let status: PluginStatus;
       try {
         const value = plugin.normalizeScore(state, pod, perPlugin[p]!);
-        status = isThenable(value) ? await value : value;
+        status = isThenable(value) ? await this.guard(value, 'NormalizeScore', plugin.name) : value;
       } catch (error) {
         return { scores: results, status: pluginError('NormalizeScore', plugin.name, error) };
       }
@@ -658,7 +688,7 @@ export class Framework implements Handle {
 
   /** Runs Reserve in order; on the first failure the caller must run Unreserve. */
   runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): MaybePromise<Status | null> {
-    return runSequence('Reserve', this.points.reserve as ReservePlugin[], (p) => p.reserve(state, pod, nodeName), (plugin, status) =>
+    return runSequence('Reserve', this.guardFn, this.points.reserve as ReservePlugin[], (p) => p.reserve(state, pod, nodeName), (plugin, status) =>
       status.code === Code.Success ? null : wrapError(`running Reserve plugin "${plugin.name}"`, plugin.name, status),
     );
   }
@@ -669,7 +699,7 @@ export class Framework implements Handle {
     const plugins = this.points.reserve as ReservePlugin[];
     for (let i = plugins.length - 1; i >= 0; i--) {
       try {
-        await plugins[i]!.unreserve(state, pod, nodeName);
+        await this.guard(plugins[i]!.unreserve(state, pod, nodeName), 'Unreserve', plugins[i]!.name);
       } catch (error) {
         errors.push(error);
       }
@@ -686,7 +716,7 @@ export class Framework implements Handle {
     for (const plugin of this.points.permit as PermitPlugin[]) {
       let verdict: { status: PluginStatus; timeoutMs?: number };
       try {
-        verdict = await plugin.permit(state, pod, nodeName);
+        verdict = await this.guard(plugin.permit(state, pod, nodeName), 'Permit', plugin.name);
       } catch (error) {
         return pluginError('Permit', plugin.name, error);
       }
@@ -713,7 +743,7 @@ export class Framework implements Handle {
 
   /** Runs PreBind in order. */
   runPreBindPlugins(state: CycleState, pod: Pod, nodeName: string): MaybePromise<Status | null> {
-    return runSequence('PreBind', this.points.preBind as PreBindPlugin[], (p) => p.preBind(state, pod, nodeName), (plugin, status) =>
+    return runSequence('PreBind', this.guardFn, this.points.preBind as PreBindPlugin[], (p) => p.preBind(state, pod, nodeName), (plugin, status) =>
       status.code === Code.Success ? null : wrapError(`running PreBind plugin "${plugin.name}"`, plugin.name, status),
     );
   }
@@ -725,7 +755,7 @@ export class Framework implements Handle {
     for (const plugin of plugins) {
       let status: PluginStatus;
       try {
-        status = await plugin.bind(state, pod, nodeName);
+        status = await this.guard(plugin.bind(state, pod, nodeName), 'Bind', plugin.name);
       } catch (error) {
         return pluginError('Bind', plugin.name, error);
       }
@@ -740,7 +770,7 @@ export class Framework implements Handle {
   async runPostBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<void> {
     for (const plugin of this.points.postBind as PostBindPlugin[]) {
       try {
-        await plugin.postBind(state, pod, nodeName);
+        await this.guard(plugin.postBind(state, pod, nodeName), 'PostBind', plugin.name);
       } catch {
         // PostBind is informational: a failure there cannot undo the binding.
       }
@@ -781,6 +811,11 @@ export class Framework implements Handle {
     return this.points.queueSort[0];
   }
 }
+
+/** How long an async plugin call may take before it becomes an Error status. */
+export const DefaultAsyncPluginTimeoutMs = 30_000;
+
+type Guard = <T>(value: PromiseLike<T> | T, point: string, pluginName: string) => Promise<T>;
 
 /** kube's maxTimeout for Permit waits (15 minutes). */
 export const MaxPermitTimeoutMs = 15 * 60 * 1000;
@@ -827,6 +862,7 @@ function goList(items: readonly string[]): string {
  */
 function runSequence<P extends Plugin>(
   point: string,
+  guard: Guard,
   plugins: readonly P[],
   call: (plugin: P) => MaybePromise<PluginStatus>,
   check: (plugin: P, status: Status) => Status | null,
@@ -839,7 +875,7 @@ function runSequence<P extends Plugin>(
     } catch (error) {
       return pluginError(point, plugin.name, error);
     }
-    if (isThenable(value)) return continueAsync(point, plugins, i, value, call, check);
+    if (isThenable(value)) return continueAsync(point, plugins, i, value, call, check, guard);
     if (value != null) {
       const stop = check(plugin, value);
       if (stop) return stop;
@@ -855,12 +891,13 @@ async function continueAsync<P extends Plugin>(
   pending: PromiseLike<PluginStatus>,
   call: (plugin: P) => MaybePromise<PluginStatus>,
   check: (plugin: P, status: Status) => Status | null,
+  guard: Guard,
 ): Promise<Status | null> {
   for (let i = index; i < plugins.length; i++) {
     const plugin = plugins[i]!;
     let value: PluginStatus;
     try {
-      value = i === index ? await pending : await call(plugin);
+      value = await guard(i === index ? pending : call(plugin), point, plugin.name);
     } catch (error) {
       return pluginError(point, plugin.name, error);
     }

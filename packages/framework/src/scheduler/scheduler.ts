@@ -38,6 +38,8 @@ export interface SchedulerOptions {
   random?: () => number;
   metrics?: FrameworkMetrics;
   onEvent?: (event: SchedulerEvent) => void;
+  /** Bound on async plugin calls (see FrameworkOptions.asyncPluginTimeoutMs). */
+  asyncPluginTimeoutMs?: number;
 }
 
 /**
@@ -166,6 +168,7 @@ export class Scheduler {
         ...(this.options.random ? { random: this.options.random } : {}),
         ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
         waitingPods: this.waitingPods,
+        ...(this.options.asyncPluginTimeoutMs !== undefined ? { asyncPluginTimeoutMs: this.options.asyncPluginTimeoutMs } : {}),
         profileIndex,
         ...(file ? { sourceFile: file } : {}),
       });
