@@ -14,6 +14,7 @@ export * from './node-info/zones.js';
 export * from './plugins/events.js';
 export * from './plugins/extension-points.js';
 export * from './plugins/handle.js';
+export * from './plugins/normalize.js';
 export * from './registry/registry.js';
 export * from './registry/tokens.js';
 export * from './runtime/fit-error.js';

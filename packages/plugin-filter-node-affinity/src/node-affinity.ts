@@ -4,6 +4,7 @@ import {
   type CompiledNodeSelector,
   type CompiledPreferredSchedulingTerms,
   type CycleState,
+  defaultNormalizeScore,
   compileNodeSelector,
   compilePreferredSchedulingTerms,
   type EnqueueExtensions,
@@ -27,7 +28,6 @@ import {
   Tokens,
 } from '@schedkit/framework';
 import type { NodeAffinityArgs } from './args.js';
-import { defaultNormalizeScore } from './normalize.js';
 
 /** The name kube-scheduler configurations use for this plugin. */
 export const NodeAffinityName = 'NodeAffinity';

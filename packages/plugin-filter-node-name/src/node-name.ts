@@ -43,7 +43,10 @@ export class NodeName implements FilterPlugin, EnqueueExtensions {
   private readonly rejection = Status.unresolvable(ErrReasonNodeName).withPlugin(NodeNameName);
 
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | null {
-    return fitsNodeName(pod, nodeInfo.name) ? null : this.rejection;
+    // Most pods name no node: then the node's name is not even read (it runs for every node of every cycle).
+    const wanted = pod.spec.nodeName;
+    if (!wanted) return null;
+    return wanted === nodeInfo.name ? null : this.rejection;
   }
 
   eventsToRegister(): readonly ClusterEventWithHint[] {

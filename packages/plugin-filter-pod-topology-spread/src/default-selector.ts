@@ -1,10 +1,5 @@
-import type { LabelSelector, Labels, ObjectLister, Pod, ReplicaSetLike } from '@schedkit/framework';
+import { type LabelSelector, type Labels, labelsFromMap, type ObjectLister, type Pod, podNamespace, type ReplicaSetLike } from '@schedkit/framework';
 import { SpreadSelector } from './selector.js';
-
-/** The namespace a pod lives in ('' and unset mean `default`, as the API server fills it). */
-export function podNamespace(pod: Pod): string {
-  return pod.metadata.namespace || 'default';
-}
 
 /**
  * The selector of the pods "like" `pod`, used by the default constraints (kube's `helper.DefaultSelector`):
@@ -21,7 +16,7 @@ export function defaultSelector(pod: Pod, objects: ObjectLister): SpreadSelector
     const selector = service.spec?.selector;
     // A Service without a selector selects nothing (not everything).
     if (selector == null) continue;
-    if (selectsLabels(selector, podLabels)) labelSet = { ...labelSet, ...selector };
+    if (labelsFromMap(selector).matches(podLabels)) labelSet = { ...labelSet, ...selector };
   }
   let selector = SpreadSelector.fromLabels(labelSet);
 
@@ -60,11 +55,4 @@ function findController(controllers: readonly ReplicaSetLike[], kind: Controller
     if (controller.kind === kind && controller.metadata.name === name) return controller;
   }
   return undefined;
-}
-
-function selectsLabels(selector: Labels, labels: Labels): boolean {
-  for (const key of Object.keys(selector)) {
-    if (!Object.hasOwn(labels, key) || labels[key] !== selector[key]) return false;
-  }
-  return true;
 }

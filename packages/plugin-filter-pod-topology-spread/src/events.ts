@@ -1,7 +1,6 @@
 import type { ClusterEventWithHint, Labels, Node, Pod } from '@schedkit/framework';
-import { ActionType, QueueingHint } from '@schedkit/framework';
+import { ActionType, podNamespace, QueueingHint } from '@schedkit/framework';
 import { type DefaultConstraintSource, constraintsFor, hasAllTopologyKeys, type SpreadConstraint } from './constraints.js';
-import { podNamespace } from './default-selector.js';
 
 /**
  * The events that may make a pod PodTopologySpread rejected schedulable, with kube's queueing hints:

@@ -1,9 +1,8 @@
 import type { Node, NodeInfo, Pod, StateData } from '@schedkit/framework';
-import { Status } from '@schedkit/framework';
+import { podNamespace, Status } from '@schedkit/framework';
 import { hasAllTopologyKeys, NodeInclusion, type SpreadConstraint } from './constraints.js';
 import { type MatchingPodCounter, NodeMatchCounts } from './counting.js';
 import { CriticalPaths } from './critical-paths.js';
-import { podNamespace } from './default-selector.js';
 import { RequiredNodeAffinity } from './node-inclusion.js';
 
 /** Filter reason when placing the pod on the node would exceed a constraint's maxSkew. */

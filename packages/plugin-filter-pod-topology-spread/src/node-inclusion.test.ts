@@ -22,7 +22,11 @@ describe('RequiredNodeAffinity (nodeAffinityPolicy: Honor)', () => {
     { name: 'Lt', affinity: withTerms([{ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['4'] }] }]), want: false },
     { name: 'Gt with a non-integer bound never matches', affinity: withTerms([{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['x'] }] }]), want: false },
     { name: 'matchFields metadata.name', affinity: withTerms([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1'] }] }]), want: true },
-    { name: 'matchFields on another field is invalid', affinity: withTerms([{ matchFields: [{ key: 'spec.x', operator: 'In', values: ['n1'] }] }]), want: false },
+    // kube's nodes have no field but metadata.name: any other field reads as empty.
+    { name: 'matchFields In on another field', affinity: withTerms([{ matchFields: [{ key: 'spec.x', operator: 'In', values: ['n1'] }] }]), want: false },
+    { name: 'matchFields NotIn on another field', affinity: withTerms([{ matchFields: [{ key: 'spec.x', operator: 'NotIn', values: ['n1'] }] }]), want: true },
+    { name: 'matchFields with two values is invalid', affinity: withTerms([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n1', 'n2'] }] }]), want: false },
+    { name: 'an invalid label key makes the term invalid', affinity: withTerms([{ matchExpressions: [{ key: 'bad key!', operator: 'DoesNotExist' }] }]), want: false },
     {
       name: 'terms are ORed, an invalid term is skipped',
       affinity: withTerms([{ matchExpressions: [{ key: 'disk', operator: 'In', values: [] }] }, { matchExpressions: [{ key: 'disk', operator: 'Exists' }] }]),

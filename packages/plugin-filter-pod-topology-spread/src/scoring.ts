@@ -1,8 +1,7 @@
 import type { NodeInfo, NodeScore, Pod } from '@schedkit/framework';
-import { LabelHostname, MaxNodeScore } from '@schedkit/framework';
+import { LabelHostname, MaxNodeScore, podNamespace } from '@schedkit/framework';
 import { hasAllTopologyKeys, NodeInclusion, type SpreadConstraint } from './constraints.js';
 import { type MatchingPodCounter, NodeMatchCounts } from './counting.js';
-import { podNamespace } from './default-selector.js';
 import { RequiredNodeAffinity } from './node-inclusion.js';
 
 /** The mark NormalizeScore gives ignored nodes before zeroing them (kube's invalidScore). */

@@ -64,4 +64,8 @@ describe('SpreadSelector merging', () => {
   it('fromLabels of an empty set is empty', () => {
     expect(SpreadSelector.fromLabels({}).empty).toBe(true);
   });
+
+  it('fromLabels does not validate the set (kube\'s SelectorFromSet)', () => {
+    expect(SpreadSelector.fromLabels({ 'bad key!': 'x' }).matches({ 'bad key!': 'x' })).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import {
   ActionType,
   type ClusterEventWithHint,
   type CycleState,
+  defaultNormalizeScore,
   type EnqueueExtensions,
   type FilterPlugin,
   findUntoleratedTaint,
@@ -22,7 +23,6 @@ import {
   tolerationsTolerateTaint,
 } from '@schedkit/framework';
 import { z } from 'zod';
-import { defaultNormalizeScore } from './normalize.js';
 
 /** The name kube-scheduler configurations use for this plugin. */
 export const TaintTolerationName = 'TaintToleration';

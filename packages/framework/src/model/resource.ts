@@ -2,6 +2,16 @@ import { nanosToMilliValue, nanosToValue, parseQuantityOrZero } from './quantity
 import { ResourceCPU, ResourceEphemeralStorage, type ResourceList, ResourceMemory, ResourcePods } from './types.js';
 import { qualifiedNameErrors } from './validation.js';
 
+/** The empty scalar-resource map every Resource starts with; writing to it would change them all, so it refuses. */
+class NoScalarResources extends Map<string, number> {
+  override set(name: string): this {
+    if (this === noScalarResources) throw new Error(`Resource.scalarResources is shared while empty: use addScalar or setScalar to set "${name}"`);
+    return super.set(name, 0);
+  }
+}
+
+const noScalarResources: Map<string, number> = new NoScalarResources();
+
 /**
  * An amount of compute resources as integers, mirroring kube's `framework.Resource`: cpu in millicores,
  * memory and ephemeral storage in bytes, the pod count, and every other tracked resource (extended resources,
@@ -13,8 +23,12 @@ export class Resource {
   memory = 0;
   ephemeralStorage = 0;
   allowedPodNumber = 0;
-  /** Extended resources and hugepages by name. */
-  scalarResources = new Map<string, number>();
+  /**
+   * Extended resources and hugepages by name. Resources without any share one empty map until their first
+   * scalar is added (nodes and pods rarely have scalars, and an empty Map per Resource adds up): change it through
+   * {@link Resource.addScalar} / {@link Resource.setScalar}, never with `set` directly.
+   */
+  scalarResources: Map<string, number> = noScalarResources;
 
   /**
    * The resources of a `ResourceList` (kube's `NewResource`).
@@ -80,6 +94,18 @@ export class Resource {
     return this;
   }
 
+  /** Sets this resource to the amounts of `other` (scalar resources are copied, not shared). */
+  copyFrom(other: Resource): this {
+    this.milliCPU = other.milliCPU;
+    this.memory = other.memory;
+    this.ephemeralStorage = other.ephemeralStorage;
+    this.allowedPodNumber = other.allowedPodNumber;
+    if (this.scalarResources.size > 0 || other.scalarResources.size > 0) {
+      this.scalarResources = other.scalarResources.size > 0 ? new Map(other.scalarResources) : noScalarResources;
+    }
+    return this;
+  }
+
   clone(): Resource {
     const copy = new Resource();
     copy.milliCPU = this.milliCPU;
@@ -107,10 +133,12 @@ export class Resource {
   }
 
   addScalar(name: string, amount: number): void {
+    if (this.scalarResources === noScalarResources) this.scalarResources = new Map();
     this.scalarResources.set(name, (this.scalarResources.get(name) ?? 0) + amount);
   }
 
   setScalar(name: string, amount: number): void {
+    if (this.scalarResources === noScalarResources) this.scalarResources = new Map();
     this.scalarResources.set(name, amount);
   }
 

@@ -47,6 +47,13 @@ export class HostPortInfo {
     return total;
   }
 
+  /** Makes this the same set of ports as `source` (a copy: later changes to either do not show in the other). */
+  copyFrom(source: HostPortInfo): void {
+    if (this.byIp.size === 0 && source.byIp.size === 0) return;
+    this.byIp.clear();
+    for (const [ip, ports] of source.byIp) this.byIp.set(ip, new Map(ports));
+  }
+
   clone(): HostPortInfo {
     const copy = new HostPortInfo();
     for (const [ip, ports] of this.byIp) copy.byIp.set(ip, new Map(ports));

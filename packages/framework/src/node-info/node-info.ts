@@ -41,6 +41,9 @@ export class NodeInfo {
   imageStates = new Map<string, ImageStateSummary>();
   /** Changes on every mutation; the snapshot copies only NodeInfos whose generation moved. */
   generation = nextGeneration();
+  /** The node {@link NodeInfo.name} last read the name of, and that name: hot loops read it without touching the node. */
+  private namedNode: Node | undefined = undefined;
+  private nodeName = '';
 
   constructor(node?: Node, pods: readonly Pod[] = []) {
     if (node) this.setNode(node);
@@ -49,7 +52,12 @@ export class NodeInfo {
 
   /** The node's name ('' while the node is unknown). */
   get name(): string {
-    return this.node?.metadata.name ?? '';
+    const node = this.node;
+    if (node !== this.namedNode) {
+      this.namedNode = node;
+      this.nodeName = node?.metadata.name ?? '';
+    }
+    return this.nodeName;
   }
 
   /** Sets or replaces the node; recomputes allocatable. */
@@ -93,7 +101,26 @@ export class NodeInfo {
     copy.allocatable = this.allocatable;
     copy.imageStates = this.imageStates;
     copy.generation = this.generation;
+    copy.namedNode = this.namedNode;
+    copy.nodeName = this.nodeName;
     return copy;
+  }
+
+  /**
+   * Makes this NodeInfo what {@link NodeInfo.clone} of `source` would be, reusing this object's lists and
+   * aggregates: the scheduler's snapshot refreshes its NodeInfos in place, so that a cycle allocates nothing per
+   * changed node and the NodeInfos stay where they were laid out in memory. Image states are left to the caller.
+   */
+  copyFrom(source: NodeInfo): void {
+    this.node = source.node;
+    copyList(this.pods, source.pods);
+    copyList(this.podsWithAffinity, source.podsWithAffinity);
+    copyList(this.podsWithRequiredAntiAffinity, source.podsWithRequiredAntiAffinity);
+    this.usedPorts.copyFrom(source.usedPorts);
+    this.requested.copyFrom(source.requested);
+    this.nonZeroRequested.copyFrom(source.nonZeroRequested);
+    this.allocatable = source.allocatable;
+    this.generation = source.generation;
   }
 
   private update(info: PodInfo, sign: 1 | -1): void {
@@ -128,6 +155,13 @@ function hasAffinity(info: PodInfo): boolean {
 function samePod(a: Pod, b: Pod): boolean {
   if (a.metadata.uid && b.metadata.uid) return a.metadata.uid === b.metadata.uid;
   return a.metadata.name === b.metadata.name && (a.metadata.namespace ?? '') === (b.metadata.namespace ?? '');
+}
+
+/** Makes `target` hold the elements of `source`, reusing its storage. */
+function copyList<T>(target: T[], source: readonly T[]): void {
+  const length = source.length;
+  if (target.length !== length) target.length = length;
+  for (let i = 0; i < length; i++) target[i] = source[i]!;
 }
 
 function removeInfo(list: PodInfo[], info: PodInfo): void {

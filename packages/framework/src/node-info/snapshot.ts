@@ -87,6 +87,39 @@ export class Snapshot implements NodeInfoLister {
     if (affinityChanged) this.rebuildAffinityLists();
   }
 
+  /**
+   * Brings the snapshot's NodeInfos named like `sources` up to date in place, `copy` writing each source into
+   * the snapshot's NodeInfo of the same name (the node order stays). The NodeInfo objects keep their identity
+   * and their place in memory; the affinity lists change only for nodes that entered or left them.
+   */
+  refresh(sources: readonly NodeInfo[], copy: (target: NodeInfo, source: NodeInfo) => void): void {
+    for (const source of sources) {
+      const index = this.positions.get(source.name);
+      if (index === undefined) throw new Error(`snapshot has no node "${source.name}" to refresh`);
+      const target = this.nodes[index]!;
+      const hadAffinity = target.podsWithAffinity.length > 0;
+      const hadRequiredAntiAffinity = target.podsWithRequiredAntiAffinity.length > 0;
+      copy(target, source);
+      const hasAffinity = target.podsWithAffinity.length > 0;
+      const hasRequiredAntiAffinity = target.podsWithRequiredAntiAffinity.length > 0;
+      if (hadAffinity !== hasAffinity) this.toggle(this.withAffinity, target, index, hasAffinity);
+      if (hadRequiredAntiAffinity !== hasRequiredAntiAffinity) this.toggle(this.withRequiredAntiAffinity, target, index, hasRequiredAntiAffinity);
+    }
+  }
+
+  /** Adds `info` (at node position `index`) to, or removes it from, `list`, which is kept in node order. */
+  private toggle(list: NodeInfo[], info: NodeInfo, index: number, add: boolean): void {
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.positions.get(list[middle]!.name)! < index) low = middle + 1;
+      else high = middle;
+    }
+    if (add) list.splice(low, 0, info);
+    else if (list[low] === info) list.splice(low, 1);
+  }
+
   private rebuildAffinityLists(): void {
     const withAffinity: NodeInfo[] = [];
     const withRequiredAntiAffinity: NodeInfo[] = [];

@@ -142,6 +142,8 @@ export class Framework implements Handle {
   private currentSnapshot: NodeInfoLister | undefined;
   /** Where the next cycle's Filter starts (kube's nextStartNodeIndex), so that load spreads across nodes. */
   private nextStartNodeIndex = 0;
+  /** NormalizeScore's list, kept between cycles (undefined while a cycle uses it). */
+  private normalizeScratch: NodeScore[] | undefined = [];
 
   constructor(options: FrameworkOptions) {
     const { profile, registry } = options;
@@ -466,25 +468,33 @@ export class Framework implements Handle {
    * totals. A final score outside [0, 100] is an Error naming the plugin.
    */
   async runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<{ scores: NodePluginScores[]; status: Status | null }> {
-    const plugins = this.points.score.filter((p) => !state.skipScorePlugins.has(p.name));
-    const results: NodePluginScores[] = nodes.map((n) => ({ name: n.name, scores: [], totalScore: 0 }));
-    if (plugins.length === 0) return { scores: results, status: null };
-    const perPlugin: NodeScore[][] = plugins.map(() => nodes.map((n) => ({ name: n.name, score: 0 })));
-    const raw: number[][] = plugins.map(() => new Array<number>(nodes.length).fill(0));
+    const { table, status } = await this.scoreNodes(state, pod, nodes);
+    return { scores: table.nodePluginScores(), status };
+  }
+
+  /**
+   * The work of {@link Framework.runScorePlugins}, kept in typed arrays (no object per node and plugin): raw
+   * scores, final scores and totals. On failure the table holds what kube's would have recorded before it.
+   */
+  private async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<{ table: ScoreTable; status: Status | null }> {
+    const skip = state.skipScorePlugins;
+    const plugins = skip.size === 0 ? this.points.score : this.points.score.filter((p) => !skip.has(p.name));
+    const count = nodes.length;
+    const weights = plugins.map((plugin) => this.scoreWeights.get(plugin.name) ?? 1);
+    const table = new ScoreTable(nodes, plugins, weights);
+    if (plugins.length === 0) return { table, status: null };
     let failure: Status | null = null;
+    const recordAsync = (p: number, index: number, outcome: { ok: true; value: number | Status } | { ok: false; error: unknown }): void => {
+      const plugin = plugins[p]!;
+      if (!outcome.ok) failure ??= pluginError('Score', plugin.name, outcome.error);
+      else if (typeof outcome.value === 'number') table.setRaw(p, index, outcome.value);
+      else if (outcome.value.code !== Code.Success) failure ??= wrapError(`running Score plugin "${plugin.name}"`, plugin.name, outcome.value);
+    };
     const scoreNode = (index: number): MaybePromise<void> => {
       const nodeInfo = nodes[index]!;
       let pending: Promise<void> | undefined;
       for (let p = 0; p < plugins.length; p++) {
         const plugin = plugins[p]!;
-        const record = (value: number | Status): void => {
-          if (typeof value === 'number') {
-            perPlugin[p]![index]!.score = value;
-            raw[p]![index] = value;
-          } else if (value.code !== Code.Success) {
-            failure ??= wrapError(`running Score plugin "${plugin.name}"`, plugin.name, value);
-          }
-        };
         let value: MaybePromise<number | Status>;
         try {
           value = plugin.score(state, pod, nodeInfo);
@@ -492,55 +502,44 @@ export class Framework implements Handle {
           failure ??= pluginError('Score', plugin.name, error);
           continue;
         }
-        if (isThenable(value)) {
-          const settled = settle(this.guard(value, 'Score', plugin.name)).then((outcome) => {
-            if (outcome.ok) record(outcome.value);
-            else failure ??= pluginError('Score', plugin.name, outcome.error);
-          });
+        if (typeof value === 'number') {
+          table.setRaw(p, index, value);
+        } else if (isThenable(value)) {
+          const settled = settle(this.guard(value, 'Score', plugin.name)).then((outcome) => recordAsync(p, index, outcome));
           pending = pending ? pending.then(() => settled) : settled;
-        } else {
-          record(value);
+        } else if (value.code !== Code.Success) {
+          failure ??= wrapError(`running Score plugin "${plugin.name}"`, plugin.name, value);
         }
       }
       return pending;
     };
-    await this.parallelizer.until(nodes.length, scoreNode);
-    if (failure) return { scores: results, status: failure };
+    await this.parallelizer.until(count, scoreNode);
+    if (failure) return { table, status: failure };
 
-    for (let p = 0; p < plugins.length; p++) {
-      const plugin = plugins[p]!;
-      if (!plugin.normalizeScore) continue;
-      let status: PluginStatus;
-      try {
-        const value = plugin.normalizeScore(state, pod, perPlugin[p]!);
-        status = isThenable(value) ? await this.guard(value, 'NormalizeScore', plugin.name) : value;
-      } catch (error) {
-        return { scores: results, status: pluginError('NormalizeScore', plugin.name, error) };
-      }
-      if (status != null && status.code !== Code.Success) {
-        return { scores: results, status: wrapError(`running Normalize on Score plugins "${plugin.name}"`, plugin.name, status) };
-      }
-    }
-
-    for (let p = 0; p < plugins.length; p++) {
-      const plugin = plugins[p]!;
-      const weight = this.scoreWeights.get(plugin.name) ?? 1;
-      const scores = perPlugin[p]!;
-      for (let i = 0; i < scores.length; i++) {
-        const score = scores[i]!.score;
-        if (!Number.isInteger(score) || score > MaxNodeScore || score < MinNodeScore) {
-          const status = Status.error(
-            new Error(`plugin "${plugin.name}" returns an invalid score ${score}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`),
-          ).withPlugin(plugin.name);
-          return { scores: results, status };
+    // NormalizeScore gets kube's list of {name, score}; the objects are reused from cycle to cycle.
+    let scores = this.normalizeScratch;
+    this.normalizeScratch = undefined;
+    try {
+      for (let p = 0; p < plugins.length; p++) {
+        const plugin = plugins[p]!;
+        if (!plugin.normalizeScore) continue;
+        scores = nodeScoreList(scores, table, p);
+        let status: PluginStatus;
+        try {
+          const value = plugin.normalizeScore(state, pod, scores);
+          status = isThenable(value) ? await this.guard(value, 'NormalizeScore', plugin.name) : value;
+        } catch (error) {
+          return { table, status: pluginError('NormalizeScore', plugin.name, error) };
         }
-        const weighted = score * weight;
-        const result = results[i]!;
-        result.scores.push({ name: plugin.name, score: weighted, raw: raw[p]![i]! });
-        result.totalScore += weighted;
+        if (status != null && status.code !== Code.Success) {
+          return { table, status: wrapError(`running Normalize on Score plugins "${plugin.name}"`, plugin.name, status) };
+        }
+        for (let i = 0; i < count; i++) table.setFinal(p, i, scores[i]!.score);
       }
+    } finally {
+      if (scores !== undefined) this.normalizeScratch = scores;
     }
-    return { scores: results, status: null };
+    return { table, status: table.sum() };
   }
 
   // ---- The scheduling algorithm -------------------------------------------------------------------------
@@ -565,9 +564,21 @@ export class Framework implements Handle {
       return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
     }
     const scoreStarted = this.metrics ? performance.now() : 0;
-    const nodeScores = await this.prioritizeNodes(state, pod, found.feasible);
+    const table = await this.prioritize(state, pod, found.feasible);
     if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
-    return { suggestedHost: this.selectHost(nodeScores), evaluatedNodes, feasibleNodes: found.feasible.length, nodeScores, state };
+    const suggestedHost = found.feasible[table.best(this.random)]!.name;
+    let nodeScores: NodePluginScores[] | undefined;
+    // The per-node score records are built only for a caller that reads them.
+    return {
+      suggestedHost,
+      evaluatedNodes,
+      feasibleNodes: found.feasible.length,
+      get nodeScores() {
+        nodeScores ??= table.nodePluginScores();
+        return nodeScores;
+      },
+      state,
+    };
   }
 
   /** PreFilter then Filter; returns feasible nodes and the diagnosis of the others. */
@@ -611,59 +622,129 @@ export class Framework implements Handle {
       this.nextStartNodeIndex = (start + numNodesToFind) % numAllNodes;
       return feasible;
     }
-    const feasibleByIndex: (NodeInfo | undefined)[] = new Array(numAllNodes);
+    const active = this.activeFilters(state.skipFilterPlugins);
+    // Until the first async answer nodes are recorded in index order straight into `feasible`; after it,
+    // answers arrive in any order and are placed by index, then appended.
+    const feasible: NodeInfo[] = new Array(Math.min(numNodesToFind, numAllNodes));
+    let inOrder = 0;
+    let feasibleByIndex: (NodeInfo | undefined)[] | undefined;
     let feasibleCount = 0;
     let rejectedCount = 0;
     let failure: Status | null = null;
-    const controller = new AbortController();
+    let stopped = false;
     const record = (i: number, nodeInfo: NodeInfo, status: Status | null): void => {
       if (status === null) {
         if (feasibleCount >= numNodesToFind) {
-          controller.abort();
+          stopped = true;
           return;
         }
+        if (feasibleByIndex === undefined) feasible[inOrder++] = nodeInfo;
+        else feasibleByIndex[i] = nodeInfo;
         feasibleCount++;
-        feasibleByIndex[i] = nodeInfo;
-        if (feasibleCount >= numNodesToFind) controller.abort();
+        if (feasibleCount >= numNodesToFind) stopped = true;
         return;
       }
       if (status.code === Code.Error) {
         failure ??= status;
-        controller.abort();
+        stopped = true;
         return;
       }
       rejectedCount++;
       diagnosis.nodeToStatus.set(nodeInfo.name, status);
       if (status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
     };
-    const checkNode = (i: number): MaybePromise<void> => {
-      const nodeInfo = nodes[(start + i) % numAllNodes]!;
-      const status = this.runFilterPlugins(state, pod, nodeInfo);
-      if (isThenable(status)) return status.then((s) => record(i, nodeInfo, s));
+    // Fast path: a plain loop for as long as every Filter answers synchronously (no promise, no abort signal).
+    let i = 0;
+    let pending: PromiseLike<Status | null> | undefined;
+    for (; i < numAllNodes && !stopped; i++) {
+      let at = start + i;
+      if (at >= numAllNodes) at -= numAllNodes;
+      const nodeInfo = nodes[at]!;
+      const status = this.runActiveFilters(active, state, pod, nodeInfo);
+      if (status !== null && isThenable(status)) {
+        pending = status;
+        break;
+      }
       record(i, nodeInfo, status);
-      return undefined;
-    };
-    await this.parallelizer.until(numAllNodes, checkNode, { signal: controller.signal });
+    }
+    if (pending !== undefined) {
+      // A Filter answered with a promise: wait for that node, then run the remaining nodes on the parallelizer.
+      const first = i;
+      feasibleByIndex = [];
+      const firstNode = nodes[(start + first) % numAllNodes]!;
+      record(first, firstNode, await pending);
+      const rest = numAllNodes - first - 1;
+      if (!stopped && rest > 0) {
+        const controller = new AbortController();
+        const checkNode = (j: number): MaybePromise<void> => {
+          if (stopped) {
+            controller.abort(stopReason);
+            return undefined;
+          }
+          const index = first + 1 + j;
+          const nodeInfo = nodes[(start + index) % numAllNodes]!;
+          const status = this.runActiveFilters(active, state, pod, nodeInfo);
+          const settled = (s: Status | null): void => {
+            record(index, nodeInfo, s);
+            if (stopped) controller.abort(stopReason);
+          };
+          if (status !== null && isThenable(status)) return status.then(settled);
+          settled(status);
+          return undefined;
+        };
+        await this.parallelizer.until(rest, checkNode, { signal: controller.signal });
+      }
+    }
     if (failure) throw (failure as Status).asError();
-    const feasible: NodeInfo[] = [];
-    for (let i = 0; i < numAllNodes; i++) {
-      const info = feasibleByIndex[i];
-      if (info) feasible.push(info);
+    feasible.length = inOrder;
+    if (feasibleByIndex !== undefined) {
+      for (let k = 0; k < feasibleByIndex.length; k++) {
+        const info = feasibleByIndex[k];
+        if (info) feasible.push(info);
+      }
     }
     this.nextStartNodeIndex = (start + feasibleCount + rejectedCount) % numAllNodes;
     return feasible;
   }
 
+  /** Per Filter plugin, whether it runs this cycle (false when its PreFilter returned Skip); null: all run. */
+  private activeFilters(skip: ReadonlySet<string>): readonly boolean[] | null {
+    if (skip.size === 0) return null;
+    return this.points.filter.map((plugin) => !skip.has(plugin.name));
+  }
+
+  /** {@link Framework.runFilterPlugins} with the skipped plugins worked out once per cycle. */
+  private runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
+    const plugins = this.points.filter;
+    for (let i = 0; i < plugins.length; i++) {
+      if (active !== null && !active[i]) continue;
+      const plugin = plugins[i]!;
+      let status: MaybePromise<PluginStatus>;
+      try {
+        status = plugin.filter(state, pod, nodeInfo);
+      } catch (error) {
+        return pluginError('Filter', plugin.name, error);
+      }
+      if (status === null || status === undefined) continue;
+      if (isThenable(status)) return this.continueFilterAsync(state, pod, nodeInfo, i, status);
+      if (status.code !== Code.Success) return filterFailure(plugin, status);
+    }
+    return null;
+  }
+
   /** PreScore + Score; with no score plugin every node scores 1 (kube). */
   async prioritizeNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<NodePluginScores[]> {
-    if (this.points.score.length === 0) {
-      return nodes.map((n) => ({ name: n.name, scores: [], totalScore: 1 }));
-    }
+    return (await this.prioritize(state, pod, nodes)).nodePluginScores();
+  }
+
+  /** {@link Framework.prioritizeNodes} as a score table; throws on a PreScore or Score error. */
+  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<ScoreTable> {
+    if (this.points.score.length === 0) return ScoreTable.constant(nodes, 1);
     const pre = await this.runPreScorePlugins(state, pod, nodes);
     if (pre) throw pre.asError();
-    const { scores, status } = await this.runScorePlugins(state, pod, nodes);
+    const { table, status } = await this.scoreNodes(state, pod, nodes);
     if (status) throw status.asError();
-    return scores;
+    return table;
   }
 
   /** Picks uniformly at random among the nodes with the highest total (reservoir sampling, as kube does). */
@@ -816,6 +897,160 @@ export class Framework implements Handle {
 export const DefaultAsyncPluginTimeoutMs = 30_000;
 
 type Guard = <T>(value: PromiseLike<T> | T, point: string, pluginName: string) => Promise<T>;
+
+/**
+ * The scores of one cycle: per plugin the raw scores and the final (normalized) ones, and the weighted totals.
+ * They share one typed array (a single allocation per cycle, kept off the JS heap): the raw scores of plugin p
+ * at `p * nodes`, then the final scores of each plugin that normalizes, then the totals.
+ * {@link ScoreTable.nodePluginScores} gives kube's per-node records.
+ */
+class ScoreTable {
+  private readonly data: Float64Array;
+  /** Per plugin, where its final scores start (its raw scores' offset when it does not normalize). */
+  private readonly finalOffset: number[];
+  private readonly totalsOffset: number;
+  /** Plugins whose weighted scores are summed into the totals; then, of the next plugin, the first `partialNodes` nodes. */
+  private summedPlugins = 0;
+  private partialNodes = 0;
+
+  constructor(
+    readonly nodes: readonly NodeInfo[],
+    readonly plugins: readonly ScorePlugin[],
+    readonly weights: readonly number[],
+  ) {
+    const count = nodes.length;
+    this.finalOffset = [];
+    let next = plugins.length * count;
+    for (let p = 0; p < plugins.length; p++) {
+      if (plugins[p]!.normalizeScore) {
+        this.finalOffset.push(next);
+        next += count;
+      } else {
+        this.finalOffset.push(p * count);
+      }
+    }
+    this.totalsOffset = next;
+    this.data = new Float64Array(next + count);
+  }
+
+  /** A table without plugins where every node totals `total` (kube's answer when no Score plugin is enabled). */
+  static constant(nodes: readonly NodeInfo[], total: number): ScoreTable {
+    const table = new ScoreTable(nodes, [], []);
+    table.data.fill(total);
+    return table;
+  }
+
+  setRaw(plugin: number, node: number, score: number): void {
+    this.data[plugin * this.nodes.length + node] = score;
+  }
+
+  raw(plugin: number, node: number): number {
+    return this.data[plugin * this.nodes.length + node]!;
+  }
+
+  setFinal(plugin: number, node: number, score: number): void {
+    this.data[this.finalOffset[plugin]! + node] = score;
+  }
+
+  final(plugin: number, node: number): number {
+    return this.data[this.finalOffset[plugin]! + node]!;
+  }
+
+  total(node: number): number {
+    return this.data[this.totalsOffset + node]!;
+  }
+
+  /**
+   * Checks every final score (an integer in [MinNodeScore, MaxNodeScore]) plugin by plugin and sums the weighted
+   * ones; returns the Error status of the first invalid score, with the totals summed up to it.
+   */
+  sum(): Status | null {
+    const data = this.data;
+    const count = this.nodes.length;
+    const totals = this.totalsOffset;
+    for (let p = 0; p < this.plugins.length; p++) {
+      const weight = this.weights[p]!;
+      const base = this.finalOffset[p]!;
+      for (let i = 0; i < count; i++) {
+        const score = data[base + i]!;
+        if (!Number.isInteger(score) || score > MaxNodeScore || score < MinNodeScore) {
+          this.summedPlugins = p;
+          this.partialNodes = i;
+          const name = this.plugins[p]!.name;
+          return Status.error(
+            new Error(`plugin "${name}" returns an invalid score ${score}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`),
+          ).withPlugin(name);
+        }
+        data[totals + i]! += score * weight;
+      }
+    }
+    this.summedPlugins = this.plugins.length;
+    return null;
+  }
+
+  /** The index {@link Framework.selectHost} would pick: reservoir sampling among the highest totals. */
+  best(random: () => number): number {
+    const data = this.data;
+    const offset = this.totalsOffset;
+    const count = this.nodes.length;
+    if (count === 0) throw new Error('empty priority list');
+    let best = 0;
+    let bestTotal = data[offset]!;
+    let ties = 1;
+    for (let i = 1; i < count; i++) {
+      const total = data[offset + i]!;
+      if (total > bestTotal) {
+        best = i;
+        bestTotal = total;
+        ties = 1;
+      } else if (total === bestTotal) {
+        ties++;
+        if (Math.floor(random() * ties) === 0) {
+          best = i;
+          bestTotal = total;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** kube's per-node records: each plugin's weighted and raw score and the total, as far as {@link ScoreTable.sum} got. */
+  nodePluginScores(): NodePluginScores[] {
+    const count = this.nodes.length;
+    const out: NodePluginScores[] = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = { name: this.nodes[i]!.name, scores: [], totalScore: this.total(i) };
+    const lastPlugin = Math.min(this.plugins.length, this.summedPlugins + (this.partialNodes > 0 ? 1 : 0));
+    for (let p = 0; p < lastPlugin; p++) {
+      const name = this.plugins[p]!.name;
+      const weight = this.weights[p]!;
+      const lastNode = p < this.summedPlugins ? count : this.partialNodes;
+      for (let i = 0; i < lastNode; i++) out[i]!.scores.push({ name, score: this.final(p, i) * weight, raw: this.raw(p, i) });
+    }
+    return out;
+  }
+}
+
+/** `list` (reused when given) filled with one {name, score} per node: the raw scores of plugin `plugin`. */
+function nodeScoreList(list: NodeScore[] | undefined, table: ScoreTable, plugin: number): NodeScore[] {
+  const out = list ?? [];
+  const nodes = table.nodes;
+  const count = nodes.length;
+  if (out.length > count) out.length = count;
+  for (let i = 0; i < count; i++) {
+    const score = table.raw(plugin, i);
+    // The framework owns these objects; plugins see `name` as read-only.
+    const entry = out[i] as { name: string; score: number } | undefined;
+    if (entry === undefined) out.push({ name: nodes[i]!.name, score });
+    else {
+      entry.name = nodes[i]!.name;
+      entry.score = score;
+    }
+  }
+  return out;
+}
+
+/** The abort reason of a Filter run that found enough nodes (a shared value: abort() would build a DOMException). */
+const stopReason = new Error('enough feasible nodes');
 
 /** kube's maxTimeout for Permit waits (15 minutes). */
 export const MaxPermitTimeoutMs = 15 * 60 * 1000;

@@ -19,7 +19,8 @@ export class CacheError extends Error {
  * The scheduler's view of the cluster, fed by the store's watch and by the scheduler's own assumptions.
  * A pod is assumed on its node as soon as the scheduling cycle picks it (so the next cycle sees the resources
  * taken), forgotten if binding fails, and confirmed when the store reports it bound. Each cycle refreshes a
- * {@link Snapshot} by copying only the NodeInfos that changed since the last refresh.
+ * {@link Snapshot} by copying only the NodeInfos that changed since the last refresh, into the snapshot's own
+ * NodeInfos (as kube overwrites its snapshot's NodeInfo structs).
  */
 export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
@@ -148,12 +149,12 @@ export class SchedulerCache {
       snapshot.reindex(interleaveByZone(infos));
       this.orderChanged = false;
     } else {
-      const replacements: NodeInfo[] = [];
+      const changed: NodeInfo[] = [];
       for (const name of this.dirty) {
         const info = this.nodes.get(name);
-        if (info?.node) replacements.push(this.cloneWithImages(info));
+        if (info?.node) changed.push(info);
       }
-      snapshot.replace(replacements);
+      snapshot.refresh(changed, this.copyWithImages);
     }
     this.dirty.clear();
     snapshot.generation++;
@@ -192,14 +193,26 @@ export class SchedulerCache {
 
   private cloneWithImages(info: NodeInfo): NodeInfo {
     const copy = info.clone();
+    copy.imageStates = this.imageStatesOf(info);
+    return copy;
+  }
+
+  /** Refreshes a snapshot NodeInfo from the cache's, in place (see {@link NodeInfo.copyFrom}). */
+  private readonly copyWithImages = (target: NodeInfo, source: NodeInfo): void => {
+    target.copyFrom(source);
+    // A node without images keeps its (empty) map rather than getting a new one each refresh.
+    if (target.imageStates.size > 0 || (source.node?.status?.images?.length ?? 0) > 0) target.imageStates = this.imageStatesOf(source);
+  };
+
+  /** Image states of the cache's NodeInfo `info`: per image name, its size and on how many nodes it is. */
+  private imageStatesOf(info: NodeInfo): Map<string, ImageStateSummary> {
     const states = new Map<string, ImageStateSummary>();
     for (const image of info.node?.status?.images ?? []) {
       for (const name of image.names ?? []) {
         states.set(name, { size: image.sizeBytes ?? 0, numNodes: this.images.get(name)?.nodes.size ?? 1 });
       }
     }
-    copy.imageStates = states;
-    return copy;
+    return states;
   }
 
   private addImages(node: Node): void {

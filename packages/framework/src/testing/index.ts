@@ -1,14 +1,16 @@
 /**
  * `@schedkit/framework/testing`: the plugin test kit. Fluent builders of pods and nodes (`makePod()`,
  * `makeNode()`, shaped after kube-scheduler's test wrappers), a {@link PluginTester} that runs one plugin through
- * the real framework runtime, a {@link fakeHandle} for plugins built by hand, and the loader of the recorded
- * kube-scheduler decisions that fidelity tests compare against.
+ * the real framework runtime, a {@link fakeHandle} for plugins built by hand, the loader of the recorded
+ * kube-scheduler decisions that fidelity tests compare against, and {@link checkPluginFidelity}, which compares one
+ * plugin with those decisions.
  * @packageDocumentation
  */
 import 'reflect-metadata';
 
 export * from './fidelity.js';
 export * from './node-builder.js';
+export * from './plugin-fidelity.js';
 export * from './plugin-tester.js';
 export * from './pod-builder.js';
 export * from './selector-builders.js';

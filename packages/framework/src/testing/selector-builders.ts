@@ -1,12 +1,46 @@
 import type { LabelSelector, LabelSelectorRequirement, NodeSelectorRequirement, NodeSelectorTerm } from '../model/types.js';
 
+/** The set-based label expressions (`In`, `NotIn`, `Exists`, `DoesNotExist`) both selector builders offer. */
+abstract class LabelExpressionBuilder {
+  /** Stores one expression where the builder keeps its label expressions. */
+  protected abstract addExpression(expression: LabelSelectorRequirement): void;
+
+  /** Adds the label expression `key In values`. */
+  in(key: string, values: readonly string[]): this {
+    this.addExpression({ key, operator: 'In', values: [...values] });
+    return this;
+  }
+
+  /** Adds the label expression `key NotIn values`. */
+  notIn(key: string, values: readonly string[]): this {
+    this.addExpression({ key, operator: 'NotIn', values: [...values] });
+    return this;
+  }
+
+  /** Adds the label expression `key Exists`. */
+  exists(key: string): this {
+    this.addExpression({ key, operator: 'Exists' });
+    return this;
+  }
+
+  /** Adds the label expression `key DoesNotExist`. */
+  doesNotExist(key: string): this {
+    this.addExpression({ key, operator: 'DoesNotExist' });
+    return this;
+  }
+}
+
 /**
  * Builds a `metav1.LabelSelector`: `labelSelector().label('app', 'web').in('tier', ['a', 'b']).obj()`.
  * Every requirement is ANDed, as the API reads them.
  */
-export class LabelSelectorBuilder {
+export class LabelSelectorBuilder extends LabelExpressionBuilder {
   private readonly matchLabels: Record<string, string> = {};
   private readonly matchExpressions: LabelSelectorRequirement[] = [];
+
+  protected addExpression(expression: LabelSelectorRequirement): void {
+    this.matchExpressions.push(expression);
+  }
 
   /** Adds `key=value` to `matchLabels`. */
   label(key: string, value: string): this {
@@ -17,30 +51,6 @@ export class LabelSelectorBuilder {
   /** Adds every pair of `labels` to `matchLabels`. */
   labels(labels: Record<string, string>): this {
     Object.assign(this.matchLabels, labels);
-    return this;
-  }
-
-  /** Adds the expression `key In values`. */
-  in(key: string, values: readonly string[]): this {
-    this.matchExpressions.push({ key, operator: 'In', values: [...values] });
-    return this;
-  }
-
-  /** Adds the expression `key NotIn values`. */
-  notIn(key: string, values: readonly string[]): this {
-    this.matchExpressions.push({ key, operator: 'NotIn', values: [...values] });
-    return this;
-  }
-
-  /** Adds the expression `key Exists`. */
-  exists(key: string): this {
-    this.matchExpressions.push({ key, operator: 'Exists' });
-    return this;
-  }
-
-  /** Adds the expression `key DoesNotExist`. */
-  doesNotExist(key: string): this {
-    this.matchExpressions.push({ key, operator: 'DoesNotExist' });
     return this;
   }
 
@@ -62,32 +72,12 @@ export function labelSelector(): LabelSelectorBuilder {
  * Builds one `v1.NodeSelectorTerm`; its expressions and fields are ANDed (terms of a NodeSelector are ORed):
  * `nodeSelectorTerm().in('zone', ['a']).gt('gpus', 2).fieldIn('metadata.name', ['n1']).obj()`.
  */
-export class NodeSelectorTermBuilder {
+export class NodeSelectorTermBuilder extends LabelExpressionBuilder {
   private readonly matchExpressions: NodeSelectorRequirement[] = [];
   private readonly matchFields: NodeSelectorRequirement[] = [];
 
-  /** Adds the label expression `key In values`. */
-  in(key: string, values: readonly string[]): this {
-    this.matchExpressions.push({ key, operator: 'In', values: [...values] });
-    return this;
-  }
-
-  /** Adds the label expression `key NotIn values`. */
-  notIn(key: string, values: readonly string[]): this {
-    this.matchExpressions.push({ key, operator: 'NotIn', values: [...values] });
-    return this;
-  }
-
-  /** Adds the label expression `key Exists`. */
-  exists(key: string): this {
-    this.matchExpressions.push({ key, operator: 'Exists' });
-    return this;
-  }
-
-  /** Adds the label expression `key DoesNotExist`. */
-  doesNotExist(key: string): this {
-    this.matchExpressions.push({ key, operator: 'DoesNotExist' });
-    return this;
+  protected addExpression(expression: LabelSelectorRequirement): void {
+    this.matchExpressions.push(expression);
   }
 
   /** Adds the label expression `key Gt value` (the label must be an integer greater than `value`). */

@@ -1,10 +1,10 @@
-import type { NodeScore } from '@schedkit/framework';
 import { describe, expect, it } from 'vitest';
+import type { NodeScore } from './extension-points.js';
 import { defaultNormalizeScore } from './normalize.js';
 
-function run(raw: number[], reverse: boolean): number[] {
+function run(raw: number[], reverse: boolean, maxPriority = 100): number[] {
   const scores: NodeScore[] = raw.map((score, i) => ({ name: `n${i}`, score }));
-  defaultNormalizeScore(100, reverse, scores);
+  defaultNormalizeScore(maxPriority, reverse, scores);
   return scores.map((s) => s.score);
 }
 
@@ -22,5 +22,11 @@ describe('defaultNormalizeScore (kube helper.DefaultNormalizeScore)', () => {
   ];
   it.each(cases)('%s', (_name, raw, reverse, expected) => {
     expect(run(raw, reverse)).toEqual(expected);
+  });
+
+  it('scales to another maximum priority', () => {
+    expect(run([1, 2, 3], false, 10)).toEqual([3, 6, 10]);
+    expect(run([1, 2, 3], true, 10)).toEqual([7, 4, 0]);
+    expect(run([0, 0], true, 10)).toEqual([10, 10]);
   });
 });
