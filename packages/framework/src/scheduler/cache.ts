@@ -162,10 +162,10 @@ export class SchedulerCache {
 
   /** A fresh snapshot of the whole cache. */
   snapshot(): Snapshot {
-    const snapshot = new Snapshot();
-    this.orderChanged = true;
-    this.updateSnapshot(snapshot);
-    return snapshot;
+    // Independent of the scheduler's incremental snapshot: the dirty set and node order are left untouched.
+    const infos: NodeInfo[] = [];
+    for (const info of this.nodes.values()) if (info.node) infos.push(this.cloneWithImages(info));
+    return new Snapshot(interleaveByZone(infos));
   }
 
   /** Every pod the cache holds, with whether it is only assumed. */
