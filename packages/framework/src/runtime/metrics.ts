@@ -1,5 +1,8 @@
 /** Receives latencies from the framework (the demo and benchmarks summarise them). */
 export interface FrameworkMetrics {
-  /** Duration in ms of one extension point for one cycle ('filter' covers PreFilter + Filter, 'score' PreScore + Score). */
+  /**
+   * Duration in ms of one extension point for one pod: 'filter' covers PreFilter + Filter and 'score' PreScore +
+   * Score (from the framework); 'postFilter', 'reserve', 'permit', 'preBind' and 'bind' come from the scheduler.
+   */
   observePoint(point: string, ms: number): void;
 }

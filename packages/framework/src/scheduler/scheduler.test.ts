@@ -279,6 +279,17 @@ profiles:
     expect(Object.values(placement(store)).every((n) => n !== null)).toBe(true);
   });
 
+  it('reports per extension point latencies to the metrics recorder', async () => {
+    const store = new MemoryClusterStore();
+    store.applyNode(node('a'));
+    store.applyNode(node('b'));
+    store.applyPod(pod('p', '1'));
+    const points = new Map<string, number>();
+    const { scheduler } = start(store, { metrics: { observePoint: (point, ms) => points.set(point, (points.get(point) ?? 0) + (ms >= 0 ? 1 : 0)) } });
+    await scheduler.waitForIdle();
+    expect(Object.fromEntries(points)).toEqual({ filter: 1, score: 1, reserve: 1, permit: 1, preBind: 1, bind: 1 });
+  });
+
   it('a node agent marks bound pods Running without the scheduler calling it', async () => {
     const store = new MemoryClusterStore();
     const agent = new NodeAgent(store, () => new Date('2026-01-01T00:00:00Z'));

@@ -138,6 +138,18 @@ export class Scheduler {
     }
   }
 
+  /** Runs `run` and reports its duration to the metrics recorder under `point`. */
+  private async timed<T>(point: string, run: () => T | PromiseLike<T>): Promise<T> {
+    const metrics = this.options.metrics;
+    if (!metrics) return run();
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      metrics.observePoint(point, performance.now() - started);
+    }
+  }
+
   private isIdle(): boolean {
     const { active, inFlight } = this.queue.stats();
     const busyBindings = this.bindingsInFlight - this.bindingsWaitingOnPermit;
@@ -230,12 +242,12 @@ export class Scheduler {
     const nodeName = result.suggestedHost;
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName } };
     this.cache.assumePod(assumed, nodeName);
-    const reserve = await framework.runReservePluginsReserve(state, assumed, nodeName);
+    const reserve = await this.timed('reserve', () => framework.runReservePluginsReserve(state, assumed, nodeName));
     if (reserve) {
       await this.abortBinding(framework, queued, state, assumed, nodeName, reserve);
       return;
     }
-    const permit = await framework.runPermitPlugins(state, assumed, nodeName);
+    const permit = await this.timed('permit', () => framework.runPermitPlugins(state, assumed, nodeName));
     if (permit && permit.code !== Code.Wait) {
       await this.abortBinding(framework, queued, state, assumed, nodeName, permit);
       return;
@@ -273,9 +285,9 @@ export class Scheduler {
       const permit = await framework.waitOnPermit(pod).finally(() => this.bindingsWaitingOnPermit--);
       if (permit) return this.abortBinding(framework, queued, state, pod, nodeName, permit);
     }
-    const preBind = await framework.runPreBindPlugins(state, pod, nodeName);
+    const preBind = await this.timed('preBind', () => framework.runPreBindPlugins(state, pod, nodeName));
     if (preBind) return this.abortBinding(framework, queued, state, pod, nodeName, preBind);
-    const bind = await framework.runBindPlugins(state, pod, nodeName);
+    const bind = await this.timed('bind', () => framework.runBindPlugins(state, pod, nodeName));
     if (bind) {
       const status = bind.code === Code.Skip ? Status.error(new Error('no bind plugin bound the pod')) : bind;
       return this.abortBinding(framework, queued, state, pod, nodeName, status);
@@ -299,7 +311,7 @@ export class Scheduler {
     if (error instanceof FitError) {
       let message = error.message;
       if (framework.hasPlugins('postFilter')) {
-        const post = await framework.runPostFilterPlugins(state, pod, error.diagnosis.nodeToStatus);
+        const post = await this.timed('postFilter', () => framework.runPostFilterPlugins(state, pod, error.diagnosis.nodeToStatus));
         if (post.status.code === Code.Success && post.result?.nominatedNodeName) {
           await this.nominate(pod, post.result.nominatedNodeName);
         } else if (post.status.code === Code.Error) {
