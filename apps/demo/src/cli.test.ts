@@ -70,7 +70,7 @@ describe('run (synthetic cluster)', () => {
     expect(Object.keys(summary.placements)).toHaveLength(outcome.scheduled);
     expect(summary.utilization.nodes).toHaveLength(60);
     expect(summary.utilization.cpu.buckets.reduce((a, b) => a + b, 0)).toBe(60);
-    expect(summary.latency.map((l) => l.point).sort()).toEqual(['binding', 'filter', 'score']);
+    expect(summary.latency.map((l) => l.point).sort()).toEqual(['bind', 'binding', 'filter', 'permit', 'preBind', 'reserve', 'score']);
     expect(summary.seed).toBe(11);
     expect(text.stdout).toContain(`Scheduled      ${outcome.scheduled} of 600 pods`);
     expect(text.stdout).toContain(`Unschedulable  ${outcome.unschedulable} pods`);

@@ -55,7 +55,7 @@ describe('Simulation', () => {
     expect(result.unschedulable.get('default/too-big')!.plugins).toEqual(['NodeResourcesFit']);
     expect(result.neverAttempted).toEqual(['default/elsewhere']);
     expect(result.finalPods.find((pod) => pod.metadata.name === 'fits')!.status?.phase).toBe('Running');
-    expect(result.latency.map((l) => l.point).sort()).toEqual(['binding', 'filter']);
+    expect(result.latency.map((l) => l.point).sort()).toEqual(['bind', 'binding', 'filter', 'permit', 'postFilter', 'preBind', 'reserve']);
   });
 
   it('binds a gang only when all its members fit (Coscheduling), and none of a gang that cannot', async () => {

@@ -73,26 +73,57 @@ export class PreFilterState implements StateData {
   }
 }
 
+/** A count one node adds to one topology pair. */
+export interface PairAddition {
+  readonly key: string;
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Adds `additions` to `counts`, in order. */
+export function applyAdditions(counts: TopologyPairCounts, additions: readonly PairAddition[] | null): void {
+  if (additions === null) return;
+  for (let i = 0; i < additions.length; i++) {
+    const addition = additions[i]!;
+    counts.add(addition.key, addition.value, addition.count);
+  }
+}
+
 /**
  * Counts, per topology pair, the existing pods whose required anti-affinity terms select `pod`. Only nodes with
  * such pods are walked (kube's `HavePodsWithRequiredAntiAffinityList`).
  */
 export function countExistingAntiAffinity(pod: Pod, namespaceLabels: Labels | undefined, nodes: readonly NodeInfo[]): TopologyPairCounts {
   const counts = new TopologyPairCounts();
-  for (let n = 0; n < nodes.length; n++) {
-    const nodeInfo = nodes[n]!;
-    const labels = nodeInfo.node?.metadata.labels;
-    if (labels === undefined) continue;
-    const pods = nodeInfo.podsWithRequiredAntiAffinity;
-    for (let p = 0; p < pods.length; p++) {
-      const terms = pods[p]!.requiredAntiAffinityTerms;
-      for (let t = 0; t < terms.length; t++) {
-        const term = terms[t]!;
-        if (termMatches(term, pod, namespaceLabels)) counts.addForNode(labels, term.topologyKey, 1);
-      }
+  for (let n = 0; n < nodes.length; n++) applyAdditions(counts, existingAntiAffinityOnNode(pod, namespaceLabels, nodes[n]!));
+  return counts;
+}
+
+/**
+ * What one node adds to {@link countExistingAntiAffinity}: 1 to the node's pair of each required anti-affinity
+ * term of its pods that selects `pod`, in pod then term order; null when it adds nothing.
+ */
+export function existingAntiAffinityOnNode(pod: Pod, namespaceLabels: Labels | undefined, nodeInfo: NodeInfo): PairAddition[] | null {
+  const labels = nodeInfo.node?.metadata.labels;
+  if (labels === undefined) return null;
+  let additions: PairAddition[] | null = null;
+  const pods = nodeInfo.podsWithRequiredAntiAffinity;
+  for (let p = 0; p < pods.length; p++) {
+    const terms = pods[p]!.requiredAntiAffinityTerms;
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t]!;
+      if (!termMatches(term, pod, namespaceLabels)) continue;
+      const value = labelValue(labels, term.topologyKey);
+      if (value !== undefined) (additions ??= []).push({ key: term.topologyKey, value, count: 1 });
     }
   }
-  return counts;
+  return additions;
+}
+
+/** What one node adds to the incoming pod's affinity and anti-affinity counts. */
+export interface IncomingAdditions {
+  readonly affinity: PairAddition[] | null;
+  readonly antiAffinity: PairAddition[] | null;
 }
 
 /**
@@ -103,51 +134,68 @@ export function countExistingAntiAffinity(pod: Pod, namespaceLabels: Labels | un
 export const countIncomingTermMatches: IncomingTermCounter = (terms, nodes) => {
   const affinity = new TopologyPairCounts();
   const antiAffinity = new TopologyPairCounts();
-  const affinityTerms = terms.affinity;
-  const antiTerms = terms.antiAffinity;
-  if (affinityTerms.length === 0 && antiTerms.length === 0) return { affinity, antiAffinity };
-  const antiOnNode: boolean[] = new Array<boolean>(antiTerms.length).fill(false);
-  const antiMatches: number[] = new Array<number>(antiTerms.length).fill(0);
+  if (terms.affinity.length === 0 && terms.antiAffinity.length === 0) return { affinity, antiAffinity };
   for (let n = 0; n < nodes.length; n++) {
-    const nodeInfo = nodes[n]!;
-    const labels = nodeInfo.node?.metadata.labels;
-    if (labels === undefined) continue;
-    let countAffinity = false;
-    for (let t = 0; t < affinityTerms.length; t++) {
-      if (labelValue(labels, affinityTerms[t]!.topologyKey) !== undefined) {
-        countAffinity = true;
-        break;
-      }
-    }
-    let countAnti = false;
-    for (let t = 0; t < antiTerms.length; t++) {
-      antiOnNode[t] = labelValue(labels, antiTerms[t]!.topologyKey) !== undefined;
-      antiMatches[t] = 0;
-      if (antiOnNode[t]) countAnti = true;
-    }
-    if (!countAffinity && !countAnti) continue;
-
-    let matchingAll = 0;
-    const pods = nodeInfo.pods;
-    for (let p = 0; p < pods.length; p++) {
-      const existing = pods[p]!.pod;
-      if (countAffinity && matchesAllIncomingTerms(affinityTerms, existing)) matchingAll += 1;
-      if (countAnti) {
-        for (let t = 0; t < antiTerms.length; t++) {
-          if (antiOnNode[t] && incomingTermMatches(antiTerms[t]!, existing)) antiMatches[t]! += 1;
-        }
-      }
-    }
-    if (matchingAll > 0) {
-      for (let t = 0; t < affinityTerms.length; t++) affinity.addForNode(labels, affinityTerms[t]!.topologyKey, matchingAll);
-    }
-    for (let t = 0; t < antiTerms.length; t++) {
-      const matches = antiMatches[t]!;
-      if (matches > 0) antiAffinity.addForNode(labels, antiTerms[t]!.topologyKey, matches);
-    }
+    const additions = incomingMatchesOnNode(terms, nodes[n]!);
+    if (additions === null) continue;
+    applyAdditions(affinity, additions.affinity);
+    applyAdditions(antiAffinity, additions.antiAffinity);
   }
   return { affinity, antiAffinity };
 };
+
+/**
+ * What one node adds to {@link countIncomingTermMatches}: the number of its pods matching all affinity terms,
+ * to the node's pair of each affinity term's key, then per anti-affinity term the pods it selects, to the node's
+ * pair of that term's key; null when the node adds nothing.
+ */
+export function incomingMatchesOnNode(terms: IncomingRequiredTerms, nodeInfo: NodeInfo): IncomingAdditions | null {
+  const labels = nodeInfo.node?.metadata.labels;
+  if (labels === undefined) return null;
+  const affinityTerms = terms.affinity;
+  const antiTerms = terms.antiAffinity;
+  let countAffinity = false;
+  for (let t = 0; t < affinityTerms.length; t++) {
+    if (labelValue(labels, affinityTerms[t]!.topologyKey) !== undefined) {
+      countAffinity = true;
+      break;
+    }
+  }
+  let countAnti = false;
+  for (let t = 0; t < antiTerms.length; t++) {
+    if (labelValue(labels, antiTerms[t]!.topologyKey) !== undefined) countAnti = true;
+  }
+  if (!countAffinity && !countAnti) return null;
+
+  let matchingAll = 0;
+  const antiMatches: number[] = new Array<number>(antiTerms.length).fill(0);
+  const pods = nodeInfo.pods;
+  for (let p = 0; p < pods.length; p++) {
+    const existing = pods[p]!.pod;
+    if (countAffinity && matchesAllIncomingTerms(affinityTerms, existing)) matchingAll += 1;
+    if (countAnti) {
+      for (let t = 0; t < antiTerms.length; t++) {
+        if (labelValue(labels, antiTerms[t]!.topologyKey) !== undefined && incomingTermMatches(antiTerms[t]!, existing)) antiMatches[t]! += 1;
+      }
+    }
+  }
+  let affinity: PairAddition[] | null = null;
+  if (matchingAll > 0) {
+    for (let t = 0; t < affinityTerms.length; t++) {
+      const key = affinityTerms[t]!.topologyKey;
+      const value = labelValue(labels, key);
+      if (value !== undefined) (affinity ??= []).push({ key, value, count: matchingAll });
+    }
+  }
+  let antiAffinity: PairAddition[] | null = null;
+  for (let t = 0; t < antiTerms.length; t++) {
+    const matches = antiMatches[t]!;
+    if (matches === 0) continue;
+    const key = antiTerms[t]!.topologyKey;
+    (antiAffinity ??= []).push({ key, value: labelValue(labels, key)!, count: matches });
+  }
+  return affinity === null && antiAffinity === null ? null : { affinity, antiAffinity };
+}
 
 /**
  * The node satisfies the incoming pod's required affinity when it has every term's topology label and each of

@@ -16,6 +16,7 @@ import {
   type PreFilterPlugin,
   type PreScorePlugin,
   type ScorePlugin,
+  type Selector,
   StateKey,
   Status,
   Tokens,
@@ -23,16 +24,24 @@ import {
 import type { InterPodAffinityArgs } from './args.js';
 import { interPodAffinityEvents } from './events.js';
 import {
+  applyAdditions,
   countExistingAntiAffinity,
   countIncomingTermMatches,
+  existingAntiAffinityOnNode,
   filterNode,
+  type IncomingAdditions,
+  type IncomingCounts,
   type IncomingRequiredTerms,
   type IncomingTermCounter,
+  incomingMatchesOnNode,
+  type PairAddition,
   PreFilterState,
   updateWithPod,
 } from './filtering.js';
 import { matchesAllIncomingTerms, type NamespaceLabelsLookup, resolveIncomingTerms, resolveIncomingWeightedTerms } from './incoming-terms.js';
+import { NodeMemos, type TrackingLister, trackingLister } from './node-memo.js';
 import { computeTopologyScores, normalizeScores, PreScoreState } from './scoring.js';
+import { TopologyPairCounts } from './topology-counts.js';
 
 /** The plugin's name in configurations. */
 export const InterPodAffinityName = 'InterPodAffinity';
@@ -76,6 +85,13 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   /** How the existing pods the incoming pod's required terms select are counted (a cache-backed counter may replace the walk). */
   protected readonly countIncoming: IncomingTermCounter = countIncomingTermMatches;
 
+  /**
+   * What each node adds to the counts, kept between cycles per incoming-pod signature: only nodes the snapshot
+   * reports as changed are walked again (the counts come out the same, pair for pair and in the same order).
+   */
+  private readonly existingMemos = new NodeMemos<PairAddition[] | null>();
+  private readonly incomingMemos = new NodeMemos<IncomingAdditions | null>();
+
   preFilter(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Status | null {
     const info = PodInfo.of(pod);
     if (info.affinityError !== undefined) return Status.unresolvable(`parsing pod: ${info.affinityError}`);
@@ -84,9 +100,13 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       antiAffinity: resolveIncomingTerms(info.requiredAntiAffinityTerms, this.namespaceLabels),
     };
     const namespaceLabels = this.namespaceLabelsOf(pod);
-    const existing = countExistingAntiAffinity(pod, namespaceLabels, this.handle.snapshot().havePodsWithRequiredAntiAffinityList());
+    const snapshot = this.handle.snapshot();
+    const lister = trackingLister(snapshot);
+    const existing = lister
+      ? this.existingCounts(pod, namespaceLabels, lister)
+      : countExistingAntiAffinity(pod, namespaceLabels, snapshot.havePodsWithRequiredAntiAffinityList());
     if (existing.size === 0 && terms.affinity.length === 0 && terms.antiAffinity.length === 0) return Status.skip;
-    const incoming = this.countIncoming(terms, nodes);
+    const incoming = this.incomingCounts(info, terms, nodes, lister);
     state.write(
       preFilterStateKey,
       new PreFilterState(
@@ -159,6 +179,41 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return interPodAffinityEvents(this.namespaceLabels);
   }
 
+  /** {@link countExistingAntiAffinity} over the snapshot, from the per-node memo of the pod's signature. */
+  private existingCounts(pod: Pod, namespaceLabels: Labels | undefined, lister: TrackingLister): TopologyPairCounts {
+    const counts = new TopologyPairCounts();
+    if (lister.havePodsWithRequiredAntiAffinityList().length === 0) return counts;
+    const memo = this.existingMemos.get(existingSignature(pod, namespaceLabels), lister);
+    const nodes = memo.nodes;
+    const values = memo.values;
+    // Every node in list order: nodes without pods with required anti-affinity add nothing, so the additions
+    // come in the order of the snapshot's HavePodsWithRequiredAntiAffinity list.
+    for (let p = 0; p < nodes.length; p++) {
+      let additions = values[p];
+      if (additions === undefined) additions = values[p] = existingAntiAffinityOnNode(pod, namespaceLabels, nodes[p]!);
+      applyAdditions(counts, additions);
+    }
+    return counts;
+  }
+
+  /** The configured counter's answer; from the per-node memo when the counter is the default walk over the snapshot. */
+  private incomingCounts(info: PodInfo, terms: IncomingRequiredTerms, nodes: readonly NodeInfo[], lister: TrackingLister | undefined): IncomingCounts {
+    const key = lister !== undefined && this.countIncoming === countIncomingTermMatches && nodes === lister.list() ? incomingSignature(info) : undefined;
+    if (key === undefined || (terms.affinity.length === 0 && terms.antiAffinity.length === 0)) return this.countIncoming(terms, nodes);
+    const memo = this.incomingMemos.get(key, lister!);
+    const values = memo.values;
+    const affinity = new TopologyPairCounts();
+    const antiAffinity = new TopologyPairCounts();
+    for (let p = 0; p < nodes.length; p++) {
+      let additions = values[p];
+      if (additions === undefined) additions = values[p] = incomingMatchesOnNode(terms, nodes[p]!);
+      if (additions === null) continue;
+      applyAdditions(affinity, additions.affinity);
+      applyAdditions(antiAffinity, additions.antiAffinity);
+    }
+    return { affinity, antiAffinity };
+  }
+
   private namespaceLabelsOf(pod: Pod): Labels | undefined {
     return this.handle.objects.namespaceLabels(podNamespace(pod));
   }
@@ -169,6 +224,41 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     updateWithPod(preFilter, changed, nodeInfo.node, delta);
     return null;
   }
+}
+
+/** What decides whether an existing pod's anti-affinity term selects `pod`: its namespace, labels and namespace's labels. */
+function existingSignature(pod: Pod, namespaceLabels: Labels | undefined): string {
+  return `${podNamespace(pod)}\u0000${JSON.stringify(pod.metadata.labels ?? null)}\u0000${JSON.stringify(namespaceLabels ?? null)}`;
+}
+
+/**
+ * What decides which existing pods the pod's required terms select, or undefined when a term's namespaceSelector
+ * reads Namespace objects (which may change between cycles without a node changing).
+ */
+function incomingSignature(info: PodInfo): string | undefined {
+  const parts: string[] = [];
+  for (const [kind, terms] of [
+    ['a', info.requiredAffinityTerms],
+    ['n', info.requiredAntiAffinityTerms],
+  ] as const) {
+    for (const term of terms) {
+      const namespaceSelector = term.namespaceSelector;
+      if (!namespaceSelector.empty && namespaceSelector.requirements.length > 0) return undefined;
+      parts.push(
+        kind,
+        term.topologyKey,
+        selectorKey(term.selector),
+        [...term.namespaces].sort().join(','),
+        selectorKey(namespaceSelector),
+      );
+    }
+  }
+  return parts.join('\u0000');
+}
+
+function selectorKey(selector: Selector): string {
+  const requirements = selector.requirements.map((r) => `${r.key}\u0001${r.operator}\u0001${r.values.join('\u0002')}`).join('\u0003');
+  return `${selector.empty}\u0004${selector.error ?? ''}\u0004${requirements}`;
 }
 
 function missingState(key: StateKey<unknown>): Status {

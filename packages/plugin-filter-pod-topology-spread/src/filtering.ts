@@ -1,8 +1,9 @@
 import type { Node, NodeInfo, Pod, StateData } from '@schedkit/framework';
 import { podNamespace, Status } from '@schedkit/framework';
 import { hasAllTopologyKeys, NodeInclusion, type SpreadConstraint } from './constraints.js';
-import { type MatchingPodCounter, NodeMatchCounts } from './counting.js';
+import type { MatchingPodCounter } from './counting.js';
 import { CriticalPaths } from './critical-paths.js';
+import { countDomains } from './domain-counts.js';
 import { RequiredNodeAffinity } from './node-inclusion.js';
 
 /** Filter reason when placing the pod on the node would exceed a constraint's maxSkew. */
@@ -56,24 +57,11 @@ export function computePreFilterState(
   nodes: readonly NodeInfo[],
   countPods: MatchingPodCounter,
 ): PreFilterState {
-  const domainCounts = constraints.map(() => new Map<string, number>());
-  const inclusion = new NodeInclusion(pod, RequiredNodeAffinity.of(pod));
-  const matches = new NodeMatchCounts(constraints, countPods, podNamespace(pod));
-  for (let n = 0; n < nodes.length; n++) {
-    const nodeInfo = nodes[n]!;
-    const node = nodeInfo.node;
-    if (!node) continue;
-    const labels = node.metadata.labels;
-    if (!hasAllTopologyKeys(labels, constraints)) continue;
-    matches.reset(nodeInfo);
-    for (let i = 0; i < constraints.length; i++) {
-      const constraint = constraints[i]!;
-      if (!inclusion.includes(constraint, node)) continue;
-      const value = labels![constraint.topologyKey]!;
-      const counts = domainCounts[i]!;
-      counts.set(value, (counts.get(value) ?? 0) + matches.count(i));
-    }
-  }
+  return preFilterStateOf(pod, constraints, countDomains(pod, constraints, nodes, countPods));
+}
+
+/** The PreFilter state of `pod` from its constraints' domain counts (as {@link countDomains} returns them). */
+export function preFilterStateOf(pod: Pod, constraints: readonly SpreadConstraint[], domainCounts: Map<string, number>[]): PreFilterState {
   const podLabels = pod.metadata.labels;
   return new PreFilterState(
     constraints,
@@ -82,6 +70,10 @@ export function computePreFilterState(
     constraints.map((c) => (c.selector.matches(podLabels) ? 1 : 0)),
   );
 }
+
+// Filter's verdicts, shared: the framework only ever sets their plugin, which is always PodTopologySpread.
+const missingLabel = Status.unresolvable(ErrReasonNodeLabelNotMatch).withPlugin('PodTopologySpread');
+const skewTooLarge = Status.unschedulable(ErrReasonConstraintsNotMatch).withPlugin('PodTopologySpread');
 
 /**
  * Filter for one node: the node must carry every topology key (else UnschedulableAndUnresolvable), and for
@@ -93,12 +85,10 @@ export function filterNode(state: PreFilterState, node: Node): Status | null {
   const labels = node.metadata.labels;
   for (let i = 0; i < constraints.length; i++) {
     const constraint = constraints[i]!;
-    if (labels === undefined || !Object.hasOwn(labels, constraint.topologyKey)) {
-      return Status.unresolvable(ErrReasonNodeLabelNotMatch);
-    }
+    if (labels === undefined || !Object.hasOwn(labels, constraint.topologyKey)) return missingLabel;
     const matchNum = state.domainCounts[i]!.get(labels[constraint.topologyKey]!) ?? 0;
     const skew = matchNum + state.selfMatch[i]! - state.minMatchNum(i);
-    if (skew > constraint.maxSkew) return Status.unschedulable(ErrReasonConstraintsNotMatch);
+    if (skew > constraint.maxSkew) return skewTooLarge;
   }
   return null;
 }

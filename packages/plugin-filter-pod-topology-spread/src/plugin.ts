@@ -7,6 +7,7 @@ import {
   inject,
   injectable,
   type NodeInfo,
+  type NodeInfoLister,
   type NodeScore,
   type Pod,
   type PreFilterExtensions,
@@ -22,7 +23,8 @@ import { type PodTopologySpreadArgs, systemDefaultConstraints } from './args.js'
 import { constraintsFor, type DefaultConstraintSource } from './constraints.js';
 import { countMatchingPods, type MatchingPodCounter } from './counting.js';
 import { topologySpreadEvents } from './events.js';
-import { computePreFilterState, filterNode, PreFilterState, updateWithPod } from './filtering.js';
+import { DomainCountCache } from './domain-counts.js';
+import { filterNode, PreFilterState, preFilterStateOf, updateWithPod } from './filtering.js';
 import { computePreScoreState, normalizeScores, PreScoreState, scoreNode } from './scoring.js';
 
 /** The plugin's name in configurations. */
@@ -70,11 +72,25 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   /** How the plugin counts matching pods on a node (a cache-backed counter may replace the scan). */
   protected readonly countPods: MatchingPodCounter = countMatchingPods;
 
+  /** Domain counts kept between cycles, recounting only the nodes that changed (created on first use). */
+  private domainCounts: DomainCountCache | undefined;
+
   preFilter(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Status | null {
     const constraints = constraintsFor(pod, 'DoNotSchedule', this.defaults);
     if (constraints.length === 0) return Status.skip;
-    state.write(preFilterStateKey, computePreFilterState(pod, constraints, nodes, this.countPods));
+    this.domainCounts ??= new DomainCountCache(this.countPods);
+    const counts = this.domainCounts.counts(pod, constraints, nodes, this.currentSnapshot());
+    state.write(preFilterStateKey, preFilterStateOf(pod, constraints, counts));
     return null;
+  }
+
+  /** The cycle's snapshot, or undefined when the plugin runs outside a cycle (then nothing is kept). */
+  private currentSnapshot(): NodeInfoLister | undefined {
+    try {
+      return this.handle.snapshot();
+    } catch {
+      return undefined;
+    }
   }
 
   preFilterExtensions(): PreFilterExtensions {

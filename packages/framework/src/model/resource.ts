@@ -5,8 +5,7 @@ import { qualifiedNameErrors } from './validation.js';
 /** The empty scalar-resource map every Resource starts with; writing to it would change them all, so it refuses. */
 class NoScalarResources extends Map<string, number> {
   override set(name: string): this {
-    if (this === noScalarResources) throw new Error(`Resource.scalarResources is shared while empty: use addScalar or setScalar to set "${name}"`);
-    return super.set(name, 0);
+    throw new Error(`Resource.scalarResources is shared while empty: use addScalar or setScalar to set "${name}"`);
   }
 }
 

@@ -17,6 +17,17 @@ export interface NodeInfoLister {
   get(name: string): NodeInfo | undefined;
   /** Number of nodes. */
   readonly size: number;
+  /**
+   * Change tracking, for plugins that keep per-node results between cycles (optional: a lister without it is
+   * read in full every cycle). `generation` moves on every change of the lister's NodeInfos.
+   */
+  readonly generation?: number;
+  /**
+   * The NodeInfos changed after `generation` (a NodeInfo may appear more than once), or undefined when that
+   * cannot be told: the node list was rebuilt since (its array is then a new one), or the record no longer
+   * reaches back that far.
+   */
+  changedSince?(generation: number): readonly NodeInfo[] | undefined;
 }
 
 /**
@@ -28,8 +39,12 @@ export class Snapshot implements NodeInfoLister {
   private readonly positions = new Map<string, number>();
   private withAffinity: NodeInfo[] = [];
   private withRequiredAntiAffinity: NodeInfo[] = [];
-  /** Bumped by the cache at each refresh; a cycle records the generation it ran against. */
+  /** Moves on every change: {@link Snapshot.reindex}, {@link Snapshot.replace}, {@link Snapshot.refresh}. */
   generation = 0;
+  /** The NodeInfos each generation after `recordedAfter` changed, oldest first (see {@link Snapshot.changedSince}). */
+  private changes: { generation: number; infos: readonly NodeInfo[] }[] = [];
+  private changedCount = 0;
+  private recordedAfter = 0;
 
   constructor(private nodes: NodeInfo[] = []) {
     this.reindex(nodes);
@@ -53,6 +68,10 @@ export class Snapshot implements NodeInfoLister {
 
   /** Replaces the node list (the cache calls this after refreshing NodeInfos). */
   reindex(nodes: NodeInfo[]): void {
+    this.generation++;
+    this.changes = [];
+    this.changedCount = 0;
+    this.recordedAfter = this.generation;
     this.nodes = nodes;
     this.byName.clear();
     this.positions.clear();
@@ -68,6 +87,7 @@ export class Snapshot implements NodeInfoLister {
    * when a replaced node entered or left them.
    */
   replace(infos: readonly NodeInfo[]): void {
+    this.record(infos);
     let affinityChanged = false;
     for (const info of infos) {
       const index = this.positions.get(info.name);
@@ -93,10 +113,12 @@ export class Snapshot implements NodeInfoLister {
    * and their place in memory; the affinity lists change only for nodes that entered or left them.
    */
   refresh(sources: readonly NodeInfo[], copy: (target: NodeInfo, source: NodeInfo) => void): void {
+    const targets: NodeInfo[] = [];
     for (const source of sources) {
       const index = this.positions.get(source.name);
       if (index === undefined) throw new Error(`snapshot has no node "${source.name}" to refresh`);
       const target = this.nodes[index]!;
+      targets.push(target);
       const hadAffinity = target.podsWithAffinity.length > 0;
       const hadRequiredAntiAffinity = target.podsWithRequiredAntiAffinity.length > 0;
       copy(target, source);
@@ -105,6 +127,33 @@ export class Snapshot implements NodeInfoLister {
       if (hadAffinity !== hasAffinity) this.toggle(this.withAffinity, target, index, hasAffinity);
       if (hadRequiredAntiAffinity !== hasRequiredAntiAffinity) this.toggle(this.withRequiredAntiAffinity, target, index, hasRequiredAntiAffinity);
     }
+    this.record(targets);
+  }
+
+  changedSince(generation: number): readonly NodeInfo[] | undefined {
+    if (generation < this.recordedAfter) return undefined;
+    const changed: NodeInfo[] = [];
+    for (let i = this.changes.length - 1; i >= 0; i--) {
+      const batch = this.changes[i]!;
+      if (batch.generation <= generation) break;
+      for (const info of batch.infos) changed.push(info);
+    }
+    return changed;
+  }
+
+  /** A new generation in which `infos` changed; the oldest records go once they outnumber the nodes (min 1024). */
+  private record(infos: readonly NodeInfo[]): void {
+    this.generation++;
+    this.changes.push({ generation: this.generation, infos });
+    this.changedCount += infos.length;
+    const limit = Math.max(1024, this.nodes.length);
+    let drop = 0;
+    while (this.changedCount > limit && drop < this.changes.length - 1) {
+      this.changedCount -= this.changes[drop]!.infos.length;
+      this.recordedAfter = this.changes[drop]!.generation;
+      drop++;
+    }
+    if (drop > 0) this.changes.splice(0, drop);
   }
 
   /** Adds `info` (at node position `index`) to, or removes it from, `list`, which is kept in node order. */

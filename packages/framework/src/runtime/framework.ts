@@ -632,6 +632,7 @@ export class Framework implements Handle {
     let rejectedCount = 0;
     let failure: Status | null = null;
     let stopped = false;
+    let lastRejector: string | undefined;
     const record = (i: number, nodeInfo: NodeInfo, status: Status | null): void => {
       if (status === null) {
         if (feasibleCount >= numNodesToFind) {
@@ -650,8 +651,12 @@ export class Framework implements Handle {
         return;
       }
       rejectedCount++;
-      diagnosis.nodeToStatus.set(nodeInfo.name, status);
-      if (status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
+      diagnosis.nodeToStatus.add(nodeInfo.name, status);
+      // Rejections come in runs from the same plugin: the set is touched only when the plugin changes.
+      if (status.plugin && status.plugin !== lastRejector) {
+        lastRejector = status.plugin;
+        diagnosis.unschedulablePlugins.add(status.plugin);
+      }
     };
     // Fast path: a plain loop for as long as every Filter answers synchronously (no promise, no abort signal).
     let i = 0;
@@ -661,7 +666,8 @@ export class Framework implements Handle {
       if (at >= numAllNodes) at -= numAllNodes;
       const nodeInfo = nodes[at]!;
       const status = this.runActiveFilters(active, state, pod, nodeInfo);
-      if (status !== null && isThenable(status)) {
+      // A verdict is null or a Status; anything else is the promise of a Filter that went async.
+      if (status !== null && !(status instanceof Status)) {
         pending = status;
         break;
       }

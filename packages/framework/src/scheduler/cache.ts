@@ -157,7 +157,6 @@ export class SchedulerCache {
       snapshot.refresh(changed, this.copyWithImages);
     }
     this.dirty.clear();
-    snapshot.generation++;
   }
 
   /** A fresh snapshot of the whole cache. */

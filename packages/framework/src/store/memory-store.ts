@@ -8,8 +8,8 @@ export class StoreError extends Error {
 }
 
 interface Watcher {
-  queue: WatchQueue<StoreKinds[keyof StoreKinds]>;
-  kinds: Map<string, keyof StoreKinds>;
+  /** Pending events, de-duplicated per kind and key. */
+  queue: WatchQueue<StoreKinds[keyof StoreKinds], StoreEvent>;
   listener: StoreListener;
   scheduled: boolean;
   active: boolean;
@@ -87,11 +87,8 @@ export class MemoryClusterStore implements ClusterStore {
     }
     // The binding replaces any earlier PodScheduled=False condition: the pending reason is cleared.
     const conditions = [...(current.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' as const }];
-    this.put('Pod', this.pods, key, {
-      ...current,
-      spec: { ...current.spec, nodeName },
-      status: { ...current.status, conditions },
-    });
+    const bound = withField(current, 'spec', withField(current.spec, 'nodeName', nodeName));
+    this.put('Pod', this.pods, key, withField(bound, 'status', withField<PodStatus, 'conditions'>(current.status ?? {}, 'conditions', conditions)));
   }
 
   async updatePodStatus(namespace: string, name: string, status: Partial<PodStatus>): Promise<void> {
@@ -122,11 +119,11 @@ export class MemoryClusterStore implements ClusterStore {
   }
 
   watch(listener: StoreListener, options: { replay?: boolean } = {}): Unsubscribe {
-    const watcher: Watcher = { queue: new WatchQueue(), kinds: new Map(), listener, scheduled: false, active: true };
+    const watcher: Watcher = { queue: new WatchQueue(), listener, scheduled: false, active: true };
     this.watchers.add(watcher);
     if (options.replay) {
       const replay = <K extends keyof StoreKinds>(kind: K, map: Map<string, StoreKinds[K]>): void => {
-        for (const [key, object] of map) this.enqueue(watcher, kind, { type: 'add', key: `${kind}:${key}`, object });
+        for (const [key, object] of map) this.enqueue(watcher, kind, { type: 'add', key, object, kind } as StoreEvent);
       };
       replay('Namespace', this.namespaces);
       replay('Service', this.serviceMap);
@@ -147,13 +144,13 @@ export class MemoryClusterStore implements ClusterStore {
 
   private put<K extends keyof StoreKinds>(kind: K, map: Map<string, StoreKinds[K]>, key: string, object: StoreKinds[K]): void {
     this.version++;
-    const stamped = { ...object, metadata: { ...object.metadata, resourceVersion: String(this.version) } } as StoreKinds[K];
+    const stamped = withField(object, 'metadata', withField(object.metadata, 'resourceVersion', String(this.version)));
     const old = map.get(key);
     map.set(key, stamped);
     for (const watcher of this.watchers) {
-      this.enqueue(watcher, kind, old
-        ? { type: 'update', key: `${kind}:${key}`, object: stamped, oldObject: old }
-        : { type: 'add', key: `${kind}:${key}`, object: stamped });
+      // An update of an object whose change is still pending folds into it without building an event.
+      if (old && watcher.queue.foldUpdate(key, stamped, kind)) continue;
+      this.enqueue(watcher, kind, (old ? { type: 'update', key, object: stamped, oldObject: old, kind } : { type: 'add', key, object: stamped, kind }) as StoreEvent);
     }
   }
 
@@ -162,17 +159,12 @@ export class MemoryClusterStore implements ClusterStore {
     if (!old) return false;
     this.version++;
     map.delete(key);
-    for (const watcher of this.watchers) this.enqueue(watcher, kind, { type: 'delete', key: `${kind}:${key}`, object: old });
+    for (const watcher of this.watchers) this.enqueue(watcher, kind, { type: 'delete', key, object: old, kind } as StoreEvent);
     return true;
   }
 
-  private enqueue<K extends keyof StoreKinds>(
-    watcher: Watcher,
-    kind: K,
-    event: { type: 'add' | 'update' | 'delete'; key: string; object: StoreKinds[K]; oldObject?: StoreKinds[K] },
-  ): void {
-    watcher.kinds.set(event.key, kind);
-    watcher.queue.push(event);
+  private enqueue(watcher: Watcher, kind: keyof StoreKinds, event: StoreEvent): void {
+    watcher.queue.push(event, kind);
     if (watcher.scheduled) return;
     watcher.scheduled = true;
     queueMicrotask(() => this.deliver(watcher));
@@ -181,13 +173,20 @@ export class MemoryClusterStore implements ClusterStore {
   private deliver(watcher: Watcher): void {
     watcher.scheduled = false;
     if (!watcher.active) return;
-    const events = watcher.queue.drain().map((event) => {
-      const kind = watcher.kinds.get(event.key)!;
-      return { ...event, key: event.key.slice(kind.length + 1), kind } as StoreEvent;
-    });
-    watcher.kinds.clear();
+    const events = watcher.queue.drain();
     if (events.length > 0) watcher.listener(events);
   }
+}
+
+/**
+ * A shallow copy of `object` with `field` set to `value` (`{ ...object, [field]: value }`), written with
+ * Object.assign: on V8 that is several times faster than object spread for these objects, and every store write
+ * copies twice.
+ */
+function withField<T extends object, F extends keyof T>(object: T, field: F, value: T[F]): T {
+  const copy = Object.assign({}, object);
+  copy[field] = value;
+  return copy;
 }
 
 function podKey(pod: Pod): string {

@@ -28,3 +28,39 @@ describe('WatchQueue de-duplication', () => {
     expect(queue.drain().map((e) => e.object)).toEqual(['a2', 'b1']);
   });
 });
+
+describe('WatchQueue scopes and foldUpdate', () => {
+  it('keeps equal keys of different scopes apart, in arrival order', () => {
+    const queue = new WatchQueue<string>();
+    queue.push({ type: 'add', key: 'k', object: 'node' }, 'Node');
+    queue.push({ type: 'add', key: 'k', object: 'pod' }, 'Pod');
+    queue.push({ type: 'update', key: 'k', object: 'node2', oldObject: 'node' }, 'Node');
+    expect(queue.size).toBe(2);
+    expect(queue.drain().map((e) => `${e.type}:${e.object}`)).toEqual(['add:node2', 'add:pod']);
+  });
+
+  const cases: { name: string; pending: [type: 'add' | 'update' | 'delete', object: number][]; folded: boolean; expected: string[] }[] = [
+    { name: 'nothing pending: not folded', pending: [], folded: false, expected: [] },
+    { name: 'into a pending add', pending: [['add', 1]], folded: true, expected: ['add:9'] },
+    { name: 'into a pending update, keeping its old object', pending: [['update', 2]], folded: true, expected: ['update:9<-1'] },
+    { name: 'not after a pending delete', pending: [['delete', 1]], folded: false, expected: ['delete:1'] },
+  ];
+  for (const c of cases) {
+    it(`foldUpdate ${c.name}`, () => {
+      const queue = new WatchQueue<number>();
+      for (const [type, object] of c.pending) queue.push({ type, key: 'k', object, ...(type === 'update' ? { oldObject: 1 } : {}) });
+      expect(queue.foldUpdate('k', 9)).toBe(c.folded);
+      expect(queue.drain().map((e) => `${e.type}:${e.object}${e.type === 'update' ? `<-${e.oldObject}` : ''}`)).toEqual(c.expected);
+    });
+  }
+
+  it('never changes an event that was pushed in', () => {
+    const queue = new WatchQueue<number>();
+    const pushed = { type: 'add' as const, key: 'k', object: 1 };
+    queue.push(pushed);
+    queue.push({ type: 'update', key: 'k', object: 2, oldObject: 1 });
+    queue.foldUpdate('k', 3);
+    expect(pushed.object).toBe(1);
+    expect(queue.drain()).toEqual([{ type: 'add', key: 'k', object: 3 }]);
+  });
+});
