@@ -13,7 +13,6 @@ import {
   type BindPlugin,
   type ExtensionPoint,
   ExtensionPoints,
-  type FilterPlugin,
   implementsPoint,
   MaxNodeScore,
   MinNodeScore,
@@ -31,7 +30,6 @@ import {
   type PreEnqueuePlugin,
   type PreFilterPlugin,
   PreFilterResult,
-  type PreScorePlugin,
   type QueuedPodInfo,
   type QueueSortPlugin,
   type ReservePlugin,
@@ -876,21 +874,6 @@ export class Framework implements Handle {
       out[point] = this.points[point].map((p) => (point === 'score' ? { name: p.name, weight: this.scoreWeights.get(p.name) ?? 1 } : { name: p.name }));
     }
     return out;
-  }
-
-  /** The filter plugins, for callers that need direct access (explanations). */
-  get filterPlugins(): readonly FilterPlugin[] {
-    return this.points.filter;
-  }
-
-  /** The score plugins, for callers that need direct access (explanations). */
-  get scorePlugins(): readonly ScorePlugin[] {
-    return this.points.score;
-  }
-
-  /** The PreScore plugins. */
-  get preScorePlugins(): readonly PreScorePlugin[] {
-    return this.points.preScore;
   }
 
   /** The QueueSort plugin. */

@@ -303,7 +303,7 @@ export class Scheduler {
     this.cache.forgetPod(pod);
     this.options.onEvent?.({ type: 'bindingFailed', pod, nodeName, status, profile: framework.profileName });
     const plugins = status.isRejected() && status.plugin ? new Set([status.plugin]) : new Set<string>();
-    await this.requeueIfPending(framework, queued, plugins, `${status.plugin ? `${status.plugin}: ` : ''}${status.message()}`, status.isRejected() ? 'Unschedulable' : 'SchedulerError');
+    await this.requeueIfPending(queued, plugins, `${status.plugin ? `${status.plugin}: ` : ''}${status.message()}`, status.isRejected() ? 'Unschedulable' : 'SchedulerError');
   }
 
   private async handleFailure(framework: Framework, queued: QueuedPod, state: CycleState, error: unknown): Promise<void> {
@@ -323,12 +323,12 @@ export class Scheduler {
       }
       const plugins = error.diagnosis.unschedulablePlugins;
       this.options.onEvent?.({ type: 'unschedulable', pod, message, plugins: [...plugins], profile: framework.profileName });
-      await this.requeueIfPending(framework, queued, plugins, message, 'Unschedulable');
+      await this.requeueIfPending(queued, plugins, message, 'Unschedulable');
       return;
     }
     const failure = error instanceof Error ? error : new Error(String(error));
     this.options.onEvent?.({ type: 'error', pod, error: failure, profile: framework.profileName });
-    await this.requeueIfPending(framework, queued, new Set(), failure.message, 'SchedulerError');
+    await this.requeueIfPending(queued, new Set(), failure.message, 'SchedulerError');
   }
 
   private async nominate(pod: Pod, nodeName: string): Promise<void> {
@@ -337,7 +337,7 @@ export class Scheduler {
     await this.options.store.updatePodStatus(namespace, pod.metadata.name, { nominatedNodeName: nodeName });
   }
 
-  private async requeueIfPending(_framework: Framework, queued: QueuedPod, plugins: ReadonlySet<string>, message: string, reason: string): Promise<void> {
+  private async requeueIfPending(queued: QueuedPod, plugins: ReadonlySet<string>, message: string, reason: string): Promise<void> {
     const pod = queued.podInfo.pod;
     const namespace = pod.metadata.namespace ?? 'default';
     const current = this.options.store.getPod(namespace, pod.metadata.name);
