@@ -73,4 +73,39 @@ describe('MemoryClusterStore', () => {
     expect(store.namespaceLabels('prod')).toEqual({ 'kubernetes.io/metadata.name': 'prod', team: 'a' });
     expect(store.namespaceLabels('nope')).toBeUndefined();
   });
+
+  it('keeps the objects it is given, never changing them, and counts writes as its resourceVersion', async () => {
+    const store = new MemoryClusterStore();
+    const events: StoreEvent[] = [];
+    store.watch((batch) => events.push(...batch));
+    const written = pod('p1');
+    store.applyPod(written);
+    await store.bind(written, 'n1');
+    await Promise.resolve();
+    expect(store.resourceVersion).toBe(2);
+    expect(written.spec.nodeName).toBeUndefined();
+    expect(written.metadata.resourceVersion).toBeUndefined();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.type).toBe('add');
+    expect(events[0]!.object).not.toBe(written);
+    expect((events[0]!.object as Pod).spec.nodeName).toBe('n1');
+    store.applyNode(node('n2'));
+    expect(store.getNode('n2')).toBe(store.listNodes()[0]);
+  });
+
+  it('lets a listener stop watching while a batch is delivered to others', async () => {
+    const store = new MemoryClusterStore();
+    const seen: string[] = [];
+    let stopSecond = (): void => {};
+    store.watch(() => {
+      seen.push('first');
+      stopSecond();
+    });
+    stopSecond = store.watch(() => seen.push('second'));
+    store.applyNode(node('n1'));
+    await Promise.resolve();
+    store.applyNode(node('n2'));
+    await Promise.resolve();
+    expect(seen).toEqual(['first', 'first']);
+  });
 });

@@ -30,6 +30,9 @@ interface Pending<E> {
  */
 export class WatchQueue<T, E extends WatchEvent<T> = WatchEvent<T>> {
   private readonly scopes = new Map<string, Map<string, Pending<E>>>();
+  /** The scope of the last push or fold and its map: writers mostly write one kind after another. */
+  private lastScope: string | undefined;
+  private lastScopeMap: Map<string, Pending<E>> | undefined;
   /** Objects in order of their first pending change; entries cancelled meanwhile have no deltas left. */
   private order: Pending<E>[] = [];
   private pendingObjects = 0;
@@ -41,8 +44,12 @@ export class WatchQueue<T, E extends WatchEvent<T> = WatchEvent<T>> {
 
   /** Adds a change, folding it into the pending ones for the same key (in `scope`). */
   push(event: E, scope = ''): void {
-    let pendingByKey = this.scopes.get(scope);
-    if (pendingByKey === undefined) this.scopes.set(scope, (pendingByKey = new Map()));
+    let pendingByKey = this.scopeMap(scope);
+    if (pendingByKey === undefined) {
+      this.scopes.set(scope, (pendingByKey = new Map()));
+      this.lastScope = scope;
+      this.lastScopeMap = pendingByKey;
+    }
     const pending = pendingByKey.get(event.key);
     if (pending === undefined) {
       const created: Pending<E> = { scope, key: event.key, deltas: [event], lastOwned: false };
@@ -81,7 +88,7 @@ export class WatchQueue<T, E extends WatchEvent<T> = WatchEvent<T>> {
    * a writer that changes the same objects again and again builds no event for the folded ones.
    */
   foldUpdate(key: string, object: T, scope = ''): boolean {
-    const pending = this.scopes.get(scope)?.get(key);
+    const pending = this.scopeMap(scope)?.get(key);
     if (pending === undefined) return false;
     const last = pending.deltas[pending.deltas.length - 1]!;
     if (last.type !== 'add' && last.type !== 'update') return false;
@@ -95,8 +102,20 @@ export class WatchQueue<T, E extends WatchEvent<T> = WatchEvent<T>> {
     for (const pending of this.order) for (const delta of pending.deltas) out.push(delta);
     this.order = [];
     this.scopes.clear();
+    this.lastScope = undefined;
+    this.lastScopeMap = undefined;
     this.pendingObjects = 0;
     return out;
+  }
+
+  private scopeMap(scope: string): Map<string, Pending<E>> | undefined {
+    if (scope === this.lastScope) return this.lastScopeMap;
+    const map = this.scopes.get(scope);
+    if (map !== undefined) {
+      this.lastScope = scope;
+      this.lastScopeMap = map;
+    }
+    return map;
   }
 }
 
