@@ -5,8 +5,15 @@
 export class StateKey<T> {
   /** Phantom field: carries the value type. */
   declare readonly __type?: T;
+  /** The key's own slot in every CycleState: Filter reads state once per node and plugin, an index beats a hash. */
+  readonly slot: number = nextSlot++;
   constructor(readonly description: string) {}
 }
+
+let nextSlot = 0;
+
+/** Marks a slot that holds no value (a stored `undefined` is a value). */
+const empty: unique symbol = Symbol('empty');
 
 /** Data stored in CycleState can be cloned so that preemption can simulate without touching the cycle. */
 export interface StateData {
@@ -19,7 +26,10 @@ export interface StateData {
  * One scheduling cycle writes it at a time; Filter/Score read it concurrently, so they must not write.
  */
 export class CycleState {
-  private readonly data = new Map<StateKey<unknown>, unknown>();
+  /** Values by key slot; {@link empty} or a hole where no value is written. */
+  private readonly values: unknown[] = [];
+  /** The keys written, by slot, so that clone() and delete() need no reverse lookup. */
+  private readonly keys: (StateKey<unknown> | undefined)[] = [];
   /** Plugins whose PreFilter returned Skip: their Filter is not called this cycle. */
   skipFilterPlugins: ReadonlySet<string> = new Set();
   /** Plugins whose PreScore returned Skip: their Score is not called this cycle. */
@@ -27,13 +37,14 @@ export class CycleState {
 
   /** Reads the value at `key`, or undefined. */
   read<T>(key: StateKey<T>): T | undefined {
-    return this.data.get(key) as T | undefined;
+    const value = this.values[key.slot];
+    return value === empty ? undefined : (value as T | undefined);
   }
 
   /** Reads the value at `key` and throws an error naming the key when it is missing. */
   get<T>(key: StateKey<T>): T {
-    const value = this.data.get(key);
-    if (value === undefined && !this.data.has(key)) {
+    const value = this.values[key.slot];
+    if (value === empty || (value === undefined && this.keys[key.slot] !== key)) {
       throw new Error(`CycleState: no value for key "${key.description}" (did its PreFilter/PreScore run?)`);
     }
     return value as T;
@@ -41,19 +52,26 @@ export class CycleState {
 
   /** Writes `value` at `key`. */
   write<T>(key: StateKey<T>, value: T): void {
-    this.data.set(key, value);
+    this.values[key.slot] = value;
+    this.keys[key.slot] = key;
   }
 
   /** Removes `key`. */
   delete(key: StateKey<unknown>): void {
-    this.data.delete(key);
+    if (this.keys[key.slot] !== key) return;
+    this.values[key.slot] = empty;
+    this.keys[key.slot] = undefined;
   }
 
   /** A copy: values implementing {@link StateData} are cloned, other values are shared. */
   clone(): CycleState {
     const copy = new CycleState();
-    for (const [key, value] of this.data) {
-      copy.data.set(key, isStateData(value) ? value.clone() : value);
+    const keys = this.keys;
+    for (let slot = 0; slot < keys.length; slot++) {
+      const key = keys[slot];
+      if (key === undefined) continue;
+      const value = this.values[slot];
+      copy.write(key, isStateData(value) ? value.clone() : value);
     }
     copy.skipFilterPlugins = new Set(this.skipFilterPlugins);
     copy.skipScorePlugins = new Set(this.skipScorePlugins);

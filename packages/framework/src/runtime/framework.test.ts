@@ -266,3 +266,102 @@ describe('Framework.schedulePod', () => {
     expect(outcome?.reasons).toEqual(['rejected due to timeout after waiting 0.01s at plugin Gate']);
   });
 });
+
+describe('Filter tries the plugin that rejected the last node first', () => {
+  const calls = { first: 0, second: 0 };
+  /** Rejects nodes labelled cordoned=yes; runs first in the chain. */
+  @injectable()
+  class Cordon {
+    readonly name = 'Cordon';
+    filter(_s: CycleState, _p: Pod, n: NodeInfo): Status | null {
+      calls.first++;
+      return n.node?.metadata.labels?.cordoned === 'yes' ? Status.unschedulable('node(s) were cordoned') : null;
+    }
+  }
+  /** Rejects every node outside zone a; runs second. */
+  @injectable()
+  class ZoneA {
+    readonly name = 'ZoneA';
+    filter(_s: CycleState, _p: Pod, n: NodeInfo): Status | null {
+      calls.second++;
+      if (n.node?.metadata.labels?.broken === 'yes') return Status.error(new Error('cannot read node'));
+      return n.node?.metadata.labels?.zone === 'a' ? null : Status.unresolvable('node(s) were outside zone a');
+    }
+  }
+  const chain = (percentage = 100) => framework([{ name: 'Cordon', plugin: Cordon }, { name: 'ZoneA', plugin: ZoneA }], { percentage });
+  // n0..n9 in zone b (n3 and n4 also cordoned), n10, n11 in zone a (n11 cordoned).
+  const nodes = () =>
+    Snapshot.from(
+      Array.from({ length: 12 }, (_, i) => node(`n${i}`, { zone: i >= 10 ? 'a' : 'b', ...(i === 3 || i === 4 || i === 11 ? { cordoned: 'yes' } : {}) })),
+    ).list();
+
+  it('reports each node’s status in configuration order, as kube does', async () => {
+    const found = await chain().findNodesThatFitPod(new CycleState(), pod('p'), nodes());
+    expect(found.feasible.map((n) => n.name)).toEqual(['n10']);
+    const statuses = Object.fromEntries([...found.diagnosis.nodeToStatus.entries()].map(([name, s]) => [name, `${s.plugin}: ${s.reasons.join()}`]));
+    expect(statuses).toEqual({
+      n0: 'ZoneA: node(s) were outside zone a',
+      n1: 'ZoneA: node(s) were outside zone a',
+      n2: 'ZoneA: node(s) were outside zone a',
+      n3: 'Cordon: node(s) were cordoned',
+      n4: 'Cordon: node(s) were cordoned',
+      n5: 'ZoneA: node(s) were outside zone a',
+      n6: 'ZoneA: node(s) were outside zone a',
+      n7: 'ZoneA: node(s) were outside zone a',
+      n8: 'ZoneA: node(s) were outside zone a',
+      n9: 'ZoneA: node(s) were outside zone a',
+      n11: 'Cordon: node(s) were cordoned',
+    });
+    expect([...found.diagnosis.unschedulablePlugins].sort()).toEqual(['Cordon', 'ZoneA']);
+  });
+
+  it('rejects a run of nodes with one call each, and sees the same feasible nodes', async () => {
+    calls.first = 0;
+    calls.second = 0;
+    const fw = chain();
+    const result = await fw.schedulePod(pod('p'), Snapshot.from(nodes().map((n) => n.node!)));
+    expect(result.suggestedHost).toBe('n10');
+    expect(result.evaluatedNodes).toBe(12);
+    // In order: 12 + 9 calls. With the probe: n0 runs the chain (2), n1..n9 one ZoneA call each except that ZoneA
+    // passes none of them; n10 probes ZoneA (pass) then Cordon; n11 probes ZoneA (pass) then Cordon rejects.
+    expect(calls.first + calls.second).toBeLessThan(12 + 10);
+    expect(calls.second).toBe(12);
+  });
+
+  it('gives the chain’s statuses when no node fits', async () => {
+    const allB = Snapshot.from(Array.from({ length: 6 }, (_, i) => node(`n${i}`, { zone: 'b', ...(i === 4 ? { cordoned: 'yes' } : {}) })));
+    const error = await chain()
+      .schedulePod(pod('p'), allB)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FitError);
+    expect((error as FitError).message).toBe('0/6 nodes are available: 1 node(s) were cordoned, 5 node(s) were outside zone a.');
+  });
+
+  it('keeps the round-robin start of an in-order walk', async () => {
+    // 300 nodes, all in zone a except n1..n100 (zone b): a cycle that needs 150 feasible nodes stops after 250.
+    const many = Snapshot.from(Array.from({ length: 300 }, (_, i) => node(`n${i}`, { zone: i >= 1 && i <= 100 ? 'b' : 'a' })));
+    const fw = chain(50);
+    const first = await fw.schedulePod(pod('p'), many);
+    expect(first.evaluatedNodes).toBe(250);
+    expect(first.feasibleNodes).toBe(150);
+    // The next cycle starts at n250.
+    const second = await fw.findNodesThatFitPod(new CycleState(), pod('q'), many.list());
+    expect(second.feasible[0]!.name).toBe('n250');
+    expect(second.feasible).toHaveLength(150);
+    expect(second.diagnosis.nodeToStatus.size).toBe(100);
+  });
+
+  it('runs the chain in order when the probe errors, so an earlier rejection still wins', async () => {
+    // ZoneA (probed after n0) errors on n1, which Cordon, first in the chain, rejects: no error, as in order.
+    const snapshot = Snapshot.from([node('n0', { zone: 'b' }), node('n1', { zone: 'b', cordoned: 'yes', broken: 'yes' }), node('n2', { zone: 'a' })]);
+    const found = await chain().findNodesThatFitPod(new CycleState(), pod('p'), snapshot.list());
+    expect(found.feasible.map((n) => n.name)).toEqual(['n2']);
+    expect(found.diagnosis.nodeToStatus.get('n1')?.plugin).toBe('Cordon');
+    // A node the chain itself errors on fails the cycle.
+    const broken = Snapshot.from([node('n0', { zone: 'b' }), node('n1', { zone: 'a', broken: 'yes' })]);
+    const error = await chain()
+      .schedulePod(pod('p'), broken)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('cannot read node');
+  });
+});

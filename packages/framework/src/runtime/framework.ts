@@ -552,12 +552,13 @@ export class Framework implements Handle {
     const allNodes = snapshot.list();
     if (allNodes.length === 0) throw new Error('no nodes available to schedule pods');
     const started = this.metrics ? performance.now() : 0;
-    const found = await this.findNodesThatFitPod(state, pod, allNodes);
+    // The statuses of nodes rejected out of order are worked out only if the pod fits nowhere (then they are read).
+    const found = await this.findFeasibleNodes(state, pod, allNodes, false);
     if (this.metrics) this.metrics.observePoint('filter', performance.now() - started);
     if (found.feasible.length === 0) {
       throw new FitError(pod, allNodes.length, found.diagnosis);
     }
-    const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size;
+    const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size + found.unsettled;
     if (found.feasible.length === 1) {
       return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
     }
@@ -581,6 +582,16 @@ export class Framework implements Handle {
 
   /** PreFilter then Filter; returns feasible nodes and the diagnosis of the others. */
   async findNodesThatFitPod(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[]) {
+    const { feasible, diagnosis, preFilterResult } = await this.findFeasibleNodes(state, pod, allNodes, true);
+    return { feasible, diagnosis, preFilterResult };
+  }
+
+  /**
+   * {@link Framework.findNodesThatFitPod}; with `completeDiagnosis` false, the nodes rejected out of order (see
+   * {@link Framework.findNodesThatPassFilters}) get their statuses only when no node fits, and `unsettled`
+   * counts the rejected nodes left out of the diagnosis.
+   */
+  private async findFeasibleNodes(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[], completeDiagnosis: boolean) {
     const diagnosis = newDiagnosis();
     const pre = await this.runPreFilterPlugins(state, pod, allNodes);
     for (const name of pre.pluginsWithNodes) diagnosis.unschedulablePlugins.add(name);
@@ -589,7 +600,7 @@ export class Framework implements Handle {
       diagnosis.nodeToStatus.absentStatus = pre.status;
       diagnosis.preFilterMessage = pre.status.message();
       if (pre.status.plugin) diagnosis.unschedulablePlugins.add(pre.status.plugin);
-      return { feasible: [] as NodeInfo[], diagnosis, preFilterResult: pre.result };
+      return { feasible: [] as NodeInfo[], diagnosis, preFilterResult: pre.result, unsettled: 0 };
     }
     let nodes = allNodes;
     if (pre.result && pre.result.nodeNames !== null) {
@@ -600,25 +611,41 @@ export class Framework implements Handle {
       const plugins = [...diagnosis.unschedulablePlugins].sort();
       diagnosis.nodeToStatus.absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) ${goList(plugins)}`);
     }
-    const feasible = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis);
-    return { feasible, diagnosis, preFilterResult: pre.result };
+    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis);
+    let unsettled = rejectedOutOfOrder?.nodes.length ?? 0;
+    if (rejectedOutOfOrder !== undefined && (completeDiagnosis || feasible.length === 0)) {
+      await this.settleRejections(state, pod, rejectedOutOfOrder, diagnosis);
+      unsettled = 0;
+    }
+    return { feasible, diagnosis, preFilterResult: pre.result, unsettled };
   }
 
+  /**
+   * Filter over `nodes` from the round-robin start until enough feasible nodes are found.
+   *
+   * Which nodes pass does not depend on the order the Filter plugins run in, only the status a rejected node
+   * reports does (the first plugin in configuration order that rejects it). So, while every Filter answers
+   * synchronously, the plugin that rejected the last node is tried first on the next one: when it rejects again
+   * (a full zone under topology spreading, say, rejects runs of nodes) the node is out after one call instead of
+   * the whole chain, and its status in configuration order is worked out later, only if somebody needs it
+   * ({@link Framework.settleRejections}). kube runs the chain in order on every node; the feasible nodes, the
+   * nodes evaluated and the round-robin start come out the same.
+   */
   private async findNodesThatPassFilters(
     state: CycleState,
     pod: Pod,
     nodes: readonly NodeInfo[],
     diagnosis: Diagnosis,
-  ): Promise<NodeInfo[]> {
+  ): Promise<{ feasible: NodeInfo[]; rejectedOutOfOrder: RejectedOutOfOrder | undefined }> {
     const numAllNodes = nodes.length;
-    if (numAllNodes === 0) return [];
+    if (numAllNodes === 0) return { feasible: [], rejectedOutOfOrder: undefined };
     const numNodesToFind = numFeasibleNodesToFindFor(this.percentageOfNodesToScore, numAllNodes);
     const start = this.nextStartNodeIndex % numAllNodes;
     if (this.points.filter.length === 0) {
       const feasible: NodeInfo[] = [];
       for (let i = 0; i < numNodesToFind; i++) feasible.push(nodes[(start + i) % numAllNodes]!);
       this.nextStartNodeIndex = (start + numNodesToFind) % numAllNodes;
-      return feasible;
+      return { feasible, rejectedOutOfOrder: undefined };
     }
     const active = this.activeFilters(state.skipFilterPlugins);
     // Until the first async answer nodes are recorded in index order straight into `feasible`; after it,
@@ -659,17 +686,37 @@ export class Framework implements Handle {
     // Fast path: a plain loop for as long as every Filter answers synchronously (no promise, no abort signal).
     let i = 0;
     let pending: PromiseLike<Status | null> | undefined;
+    // The Filter tried first (the one that rejected the last node), -1 for none; probing stops for the cycle
+    // once a probe answers anything but pass or reject.
+    let probe = -1;
+    let probing = true;
+    let rejectedOutOfOrder: RejectedOutOfOrder | undefined;
     for (; i < numAllNodes && !stopped; i++) {
       let at = start + i;
       if (at >= numAllNodes) at -= numAllNodes;
       const nodeInfo = nodes[at]!;
-      const status = this.runActiveFilters(active, state, pod, nodeInfo);
+      let skip = -1;
+      if (probe >= 0) {
+        const verdict = this.probeFilter(probe, state, pod, nodeInfo);
+        if (verdict === null) skip = probe;
+        else if (verdict === undefined) probing = false;
+        else {
+          rejectedOutOfOrder ??= { active, nodes: [], statuses: [] };
+          rejectedOutOfOrder.nodes.push(nodeInfo);
+          rejectedOutOfOrder.statuses.push(verdict);
+          rejectedCount++;
+          continue;
+        }
+      }
+      const status = this.runActiveFilters(active, state, pod, nodeInfo, skip);
       // A verdict is null or a Status; anything else is the promise of a Filter that went async.
       if (status !== null && !(status instanceof Status)) {
         pending = status;
         break;
       }
+      if (status !== null && probing && status.plugin !== lastRejector && status.isRejected()) probe = this.filterIndex(status.plugin);
       record(i, nodeInfo, status);
+      if (!probing) probe = -1;
     }
     if (pending !== undefined) {
       // A Filter answered with a promise: wait for that node, then run the remaining nodes on the parallelizer.
@@ -708,7 +755,52 @@ export class Framework implements Handle {
       }
     }
     this.nextStartNodeIndex = (start + feasibleCount + rejectedCount) % numAllNodes;
-    return feasible;
+    return { feasible, rejectedOutOfOrder };
+  }
+
+  /**
+   * The first Filter's verdict on a node when only `index` is asked: null when it passes, its rejection (naming
+   * it), or undefined when the answer cannot stand in for the chain's (a promise, an error, a throw).
+   */
+  private probeFilter(index: number, state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | null | undefined {
+    const plugin = this.points.filter[index]!;
+    let status: MaybePromise<PluginStatus>;
+    try {
+      status = plugin.filter(state, pod, nodeInfo);
+    } catch {
+      return undefined; // the chain runs again and reports the throw in order
+    }
+    if (status === null || status === undefined) return null;
+    if (isThenable(status)) {
+      // The chain asks again; this answer is dropped, and must not surface as an unhandled rejection.
+      status.then(undefined, () => undefined);
+      return undefined;
+    }
+    if (status.code === Code.Success) return null;
+    return status.isRejected() ? status.withPlugin(plugin.name) : undefined;
+  }
+
+  /** The index of the Filter plugin named `name`, -1 when none. */
+  private filterIndex(name: string | undefined): number {
+    const plugins = this.points.filter;
+    for (let i = 0; i < plugins.length; i++) if (plugins[i]!.name === name) return i;
+    return -1;
+  }
+
+  /**
+   * Gives the nodes rejected out of order the status the chain in configuration order reports (kube's), adding
+   * them to the diagnosis. A chain that now errors fails the cycle, as it would have on that node.
+   */
+  private async settleRejections(state: CycleState, pod: Pod, rejected: RejectedOutOfOrder, diagnosis: Diagnosis): Promise<void> {
+    for (let k = 0; k < rejected.nodes.length; k++) {
+      const nodeInfo = rejected.nodes[k]!;
+      const verdict = this.runActiveFilters(rejected.active, state, pod, nodeInfo);
+      // A Filter is a pure function of its inputs; should one change its mind, the rejection seen stands.
+      const status = (verdict !== null && !(verdict instanceof Status) ? await verdict : verdict) ?? rejected.statuses[k]!;
+      if (status.code === Code.Error) throw status.asError();
+      diagnosis.nodeToStatus.add(nodeInfo.name, status);
+      if (status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
+    }
   }
 
   /** Per Filter plugin, whether it runs this cycle (false when its PreFilter returned Skip); null: all run. */
@@ -717,11 +809,14 @@ export class Framework implements Handle {
     return this.points.filter.map((plugin) => !skip.has(plugin.name));
   }
 
-  /** {@link Framework.runFilterPlugins} with the skipped plugins worked out once per cycle. */
-  private runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
+  /**
+   * {@link Framework.runFilterPlugins} with the skipped plugins worked out once per cycle; `skip` is a plugin
+   * already asked (and passed) for this node.
+   */
+  private runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip = -1): MaybePromise<Status | null> {
     const plugins = this.points.filter;
     for (let i = 0; i < plugins.length; i++) {
-      if (active !== null && !active[i]) continue;
+      if ((active !== null && !active[i]) || i === skip) continue;
       const plugin = plugins[i]!;
       let status: MaybePromise<PluginStatus>;
       try {
@@ -884,6 +979,14 @@ export class Framework implements Handle {
 
 /** How long an async plugin call may take before it becomes an Error status. */
 export const DefaultAsyncPluginTimeoutMs = 30_000;
+
+/** Nodes Filter rejected through a probe, with the probe's rejection; their statuses in chain order come later. */
+interface RejectedOutOfOrder {
+  /** The cycle's active Filter plugins (see `activeFilters`). */
+  readonly active: readonly boolean[] | null;
+  readonly nodes: NodeInfo[];
+  readonly statuses: Status[];
+}
 
 type Guard = <T>(value: PromiseLike<T> | T, point: string, pluginName: string) => Promise<T>;
 
