@@ -26,14 +26,14 @@ export interface WorkloadRun {
   peakRssMb: number;
   /**
    * Heap in use after a full GC (only when the process runs with --expose-gc), in MB: before anything was
-   * created, with the nodes loaded into the store and the scheduler, and after every pod was bound.
+   * created, with the nodes (and init pods) loaded into the store and the scheduler, and after every pod was bound.
    */
   heapBaseMb: number | undefined;
   heapNodesMb: number | undefined;
   heapAllMb: number | undefined;
   /** Resident set size in MB at every tenth of the pods bound (where in the run memory peaks). */
   rssTraceMb: number[];
-  /** Milliseconds to load the nodes into the store and the scheduler's cache (not part of wallMs). */
+  /** Milliseconds to load the nodes into the store and the scheduler's cache and to bind the init pods (not part of wallMs). */
   setupMs: number;
   /** Violations found by {@link verifyPlacement}; empty for a correct run. */
   problems: string[];
@@ -55,9 +55,9 @@ export interface RunOptions {
 
 /**
  * Runs `workload` in this process through the full scheduler: a {@link MemoryClusterStore} with the nodes, a
- * {@link Scheduler} with kube's default profile (default adaptive percentageOfNodesToScore, parallelism 16), then
- * every pod created at once; the clock runs from the first pod written to the last pod bound. Afterwards the
- * placement is verified.
+ * {@link Scheduler} with kube's default profile (default adaptive percentageOfNodesToScore, parallelism 16), the
+ * init pods written and bound (untimed), then every measured pod created at once; the clock runs from the first
+ * measured pod written to the last one bound. Afterwards the placement is verified.
  */
 export async function runWorkload(workload: Workload, options: RunOptions = {}): Promise<WorkloadRun> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -70,22 +70,27 @@ export async function runWorkload(workload: Workload, options: RunOptions = {}):
   const placedAt: number[] = [];
   const rssTraceMb: number[] = [];
   const traceEvery = Math.max(1, Math.floor(workload.pods / 10));
+  // Init pods are scheduled first and not measured; `measuring` turns on once they are all bound.
+  let measuring = false;
   let bound = 0;
+  let expected = workload.initPods;
   let finish: (() => void) | undefined;
   let fail: ((error: Error) => void) | undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
+  const phaseDone = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+  let done = phaseDone();
   const onEvent = (event: SchedulerEvent): void => {
     switch (event.type) {
       case 'scheduled':
-        placedAt.push(performance.now());
+        if (measuring) placedAt.push(performance.now());
         break;
       case 'bound':
         bound++;
-        if (bound % traceEvery === 0) rssTraceMb.push(mb(process.memoryUsage.rss()));
-        if (bound === workload.pods) finish!();
+        if (measuring && bound % traceEvery === 0) rssTraceMb.push(mb(process.memoryUsage.rss()));
+        if (bound === expected) finish!();
         break;
       case 'unschedulable':
         fail!(new Error(`pod ${event.pod.metadata.name} unschedulable: ${event.message}`));
@@ -107,10 +112,19 @@ export async function runWorkload(workload: Workload, options: RunOptions = {}):
   });
   scheduler.start();
   await scheduler.waitForIdle();
+  if (workload.initPods > 0) {
+    for (let i = 0; i < workload.initPods; i++) store.applyPod(makePod(i, workload.initTemplate, workload.initNamespace, 'init-pod'));
+    await done;
+    await scheduler.waitForIdle();
+  }
   const setupMs = performance.now() - setupStarted;
   gc?.();
   const heapNodesMb = gc ? mb(process.memoryUsage().heapUsed) : undefined;
-  const pods = Array.from({ length: workload.pods }, (_, i) => makePod(i, workload.template));
+  const pods = Array.from({ length: workload.pods }, (_, i) => makePod(i, workload.template, workload.namespace));
+  bound = 0;
+  expected = workload.pods;
+  done = phaseDone();
+  measuring = true;
 
   const timeoutMs = options.timeoutMs ?? 10 * 60_000;
   const timer = setTimeout(() => fail!(new Error(`timed out after ${timeoutMs} ms with ${bound} of ${workload.pods} pods bound`)), timeoutMs);

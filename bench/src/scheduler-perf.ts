@@ -3,13 +3,15 @@ import { runRepeatedly } from './fork-runner.js';
 import { fixed, printTable, type Row, writeResult } from './report.js';
 import type { WorkloadRun } from './run-workload.js';
 import { median, spreadPercent } from './stats.js';
-import { schedulerPerfWorkloads, type Workload } from './workloads.js';
+import { cold, schedulerPerfWorkloads, type Workload } from './workloads.js';
 
 /** A workload's runs summarised: medians, spread and the worst peak RSS. */
 export interface WorkloadSummary {
   workload: string;
   title: string;
   nodes: number;
+  /** Unmeasured pods bound before the measured ones. */
+  initPods: number;
   pods: number;
   runs: WorkloadRun[];
   medianPodsPerSecond: number;
@@ -46,6 +48,7 @@ export async function measureWorkloads(workloads: readonly Workload[], runs: num
       workload: workload.id,
       title: workload.title,
       nodes: workload.nodes,
+      initPods: workload.initPods,
       pods: workload.pods,
       runs: results,
       medianPodsPerSecond: median(rates),
@@ -61,10 +64,11 @@ export async function measureWorkloads(workloads: readonly Workload[], runs: num
 /** The printed table: one row per workload, with the target and kube's figure. */
 export function summaryRows(summaries: readonly WorkloadSummary[]): Row[] {
   return summaries.map((s) => {
-    const target = throughputTargets[s.workload];
+    const target = throughputTargets[s.workload.replace(/-cold$/, '')];
     return {
       workload: `(${s.workload}) ${s.title}`,
       nodes: s.nodes,
+      'init pods': s.initPods,
       pods: s.pods,
       'pods/s (median)': fixed(s.medianPodsPerSecond),
       spread: `${fixed(s.spreadPercent, 1)}%`,
@@ -79,10 +83,11 @@ export function summaryRows(summaries: readonly WorkloadSummary[]): Row[] {
 }
 
 async function main(): Promise<void> {
-  const { ids, runs } = parseCli(process.argv.slice(2));
-  const workloads = ids.length === 0 ? schedulerPerfWorkloads : schedulerPerfWorkloads.filter((w) => ids.includes(w.id));
-  if (workloads.length === 0) throw new Error(`no workload among ${ids.join(', ')} (known: a, b, c, d)`);
-  console.log(`scheduler_perf workloads (${runs} runs each, fresh process per run)`);
+  const { ids, runs, cold: coldStart } = parseCli(process.argv.slice(2));
+  const selected = ids.length === 0 ? schedulerPerfWorkloads : schedulerPerfWorkloads.filter((w) => ids.includes(w.id));
+  if (selected.length === 0) throw new Error(`no workload among ${ids.join(', ')} (known: a, b, c, d)`);
+  const workloads = coldStart ? selected.map(cold) : selected;
+  console.log(`scheduler_perf workloads (${runs} runs each, fresh process per run${coldStart ? ', cold: no init pods' : ''})`);
   const summaries = await measureWorkloads(workloads, runs);
   printTable('scheduler_perf workloads through the full scheduler', summaryRows(summaries));
   const b = summaries.find((s) => s.workload === 'b');

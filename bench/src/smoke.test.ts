@@ -6,21 +6,36 @@ import { measureEventChannel } from './micro-event-channel.js';
 import { trivialFramework } from './micro-runtime.js';
 import { runWorkload } from './run-workload.js';
 import { verifyPlacement } from './verify.js';
-import { makeNode, makePod, resized, scalingWorkloads, schedulerPerfWorkloads, type Workload } from './workloads.js';
+import { cold, makeNode, makePod, resized, scalingWorkloads, schedulerPerfWorkloads, type Workload } from './workloads.js';
 
 // Correctness of every benchmark at a tiny size; no timing is asserted (CI machines may be slow).
 
 describe('scheduler_perf workloads, tiny', () => {
-  const tiny: Record<string, [number, number]> = { a: [20, 40], b: [30, 60], c: [30, 20], d: [30, 60] };
+  const tiny: Record<string, [number, number, number]> = { a: [20, 40, 10], b: [30, 60, 10], c: [30, 20, 20], d: [30, 60, 30] };
   for (const workload of schedulerPerfWorkloads) {
-    const [nodes, pods] = tiny[workload.id]!;
-    it(`(${workload.id}) ${workload.title} at ${nodes} nodes / ${pods} pods binds every pod within the rules`, async () => {
-      const run = await runWorkload(resized(workload, nodes, pods), { timeoutMs: 30_000 });
+    const [nodes, pods, initPods] = tiny[workload.id]!;
+    it(`(${workload.id}) ${workload.title} at ${nodes} nodes / ${initPods} init + ${pods} pods binds every pod within the rules`, async () => {
+      const run = await runWorkload(resized(workload, nodes, pods, initPods), { timeoutMs: 30_000 });
       expect(run.problems).toEqual([]);
       expect(run.pods).toBe(pods);
       expect(run.podsPerSecond).toBeGreaterThan(0);
     });
   }
+
+  it('(c) fills every host with one green pod per namespace: init pods do not repel the measured ones', async () => {
+    const c = schedulerPerfWorkloads.find((w) => w.id === 'c')!;
+    const run = await runWorkload(resized(c, 10, 10, 10), { timeoutMs: 30_000 });
+    expect(run.problems).toEqual([]);
+  });
+
+  it('a cold workload has no init pods', () => {
+    expect(schedulerPerfWorkloads.map((w) => [w.id, w.initPods, cold(w).initPods])).toEqual([
+      ['a', 500, 0],
+      ['b', 1_000, 0],
+      ['c', 1_000, 0],
+      ['d', 5_000, 0],
+    ]);
+  });
 
   it('the scaling series uses the default pod', () => {
     expect(scalingWorkloads.map((w) => [w.nodes, w.template])).toEqual([
@@ -32,7 +47,7 @@ describe('scheduler_perf workloads, tiny', () => {
 });
 
 describe('verifyPlacement', () => {
-  const workload: Workload = { id: 't', title: 't', nodes: 2, pods: 2, template: 'anti-affinity', zones: 0 };
+  const workload: Workload = { id: 't', title: 't', nodes: 2, pods: 2, template: 'anti-affinity', namespace: 'default', initPods: 0, initTemplate: 'default' as const, initNamespace: 'default', zones: 0 };
   const nodes = [makeNode(0, 0), makeNode(1, 0)];
   const bound = (index: number, node: number) => {
     const pod = makePod(index, 'anti-affinity');
@@ -45,11 +60,17 @@ describe('verifyPlacement', () => {
   });
 
   it('reports two green pods on one host', () => {
-    expect(verifyPlacement(workload, nodes, [bound(0, 0), bound(1, 0)])).toEqual(['1 hosts hold more than one green pod (first: node-0 with 2)']);
+    expect(verifyPlacement(workload, nodes, [bound(0, 0), bound(1, 0)])).toEqual(['1 hosts hold more than one green pod (first: default/node-0 with 2)']);
+  });
+
+  it('accepts two green pods on one host in different namespaces (the term names no namespaces)', () => {
+    const other = makePod(1, 'anti-affinity', 'sched-1');
+    other.spec.nodeName = 'node-0';
+    expect(verifyPlacement(workload, nodes, [bound(0, 0), other])).toEqual([]);
   });
 
   it('reports unbound pods and zone skew', () => {
-    const spread: Workload = { id: 's', title: 's', nodes: 2, pods: 3, template: 'topology-spread', zones: 2 };
+    const spread: Workload = { id: 's', title: 's', nodes: 2, pods: 3, template: 'topology-spread', namespace: 'default', initPods: 0, initTemplate: 'default' as const, initNamespace: 'default', zones: 2 };
     const zoned = [makeNode(0, 2), makeNode(1, 2)];
     const pods = [0, 1, 2].map((i) => {
       const pod = makePod(i, 'topology-spread');
@@ -61,7 +82,7 @@ describe('verifyPlacement', () => {
   });
 
   it('reports a node over its allocatable pods', () => {
-    const basic: Workload = { id: 'b', title: 'b', nodes: 1, pods: 111, template: 'default', zones: 0 };
+    const basic: Workload = { id: 'b', title: 'b', nodes: 1, pods: 111, template: 'default', namespace: 'default', initPods: 0, initTemplate: 'default' as const, initNamespace: 'default', zones: 0 };
     const crowded = Array.from({ length: 111 }, (_, i) => {
       const pod = makePod(i, 'default');
       pod.spec.nodeName = 'node-0';

@@ -3,9 +3,10 @@ import { HostnameLabel, type Workload, ZoneLabel } from './workloads.js';
 
 /**
  * Checks a finished run against the workload's rules, independently of the scheduler: every pod is bound to an
- * existing node, no node holds more than its allocatable pods, cpu or memory, and the template's constraint
- * holds (anti-affinity: at most one green pod per hostname; spreading: zone counts of blue pods differ by at
- * most 1). Returns the violations, empty when the run is correct.
+ * existing node (init pods included), no node holds more than its allocatable pods, cpu or memory, and the
+ * template's constraint holds (anti-affinity: at most one green pod per hostname in each namespace, as the term
+ * names no namespaces; spreading: zone counts of blue pods differ by at most 1). Returns the violations, empty
+ * when the run is correct.
  */
 export function verifyPlacement(workload: Workload, nodes: readonly Node[], pods: readonly Pod[]): string[] {
   const problems: string[] = [];
@@ -27,8 +28,9 @@ export function verifyPlacement(workload: Workload, nodes: readonly Node[], pods
     usage.memory += requests.memory;
     used.set(nodeName, usage);
   }
-  if (bound !== workload.pods || pods.length !== workload.pods) {
-    problems.push(`${bound} of ${workload.pods} pods bound (${pods.length} pods in the store)`);
+  const total = workload.pods + workload.initPods;
+  if (bound !== total || pods.length !== total) {
+    problems.push(`${bound} of ${total} pods bound (${pods.length} pods in the store)`);
   }
   for (const [nodeName, usage] of used) {
     const allocatable = Resource.fromResourceList(byName.get(nodeName)!.status?.allocatable ?? {});
@@ -36,7 +38,7 @@ export function verifyPlacement(workload: Workload, nodes: readonly Node[], pods
       problems.push(`node ${nodeName} is over allocatable: ${usage.pods} pods, ${usage.cpu}m cpu, ${usage.memory} bytes of memory`);
     }
   }
-  if (workload.template === 'anti-affinity') problems.push(...checkAntiAffinity(byName, pods));
+  if (workload.template === 'anti-affinity' || workload.initTemplate === 'anti-affinity') problems.push(...checkAntiAffinity(byName, pods));
   if (workload.template === 'topology-spread') problems.push(...checkSpread(byName, pods));
   return problems;
 }
@@ -46,7 +48,8 @@ function checkAntiAffinity(nodes: ReadonlyMap<string, Node>, pods: readonly Pod[
   for (const pod of pods) {
     if (pod.metadata.labels?.color !== 'green' || !pod.spec.nodeName) continue;
     const host = nodes.get(pod.spec.nodeName)?.metadata.labels?.[HostnameLabel] ?? pod.spec.nodeName;
-    greenPerHost.set(host, (greenPerHost.get(host) ?? 0) + 1);
+    const key = `${pod.metadata.namespace ?? 'default'}/${host}`;
+    greenPerHost.set(key, (greenPerHost.get(key) ?? 0) + 1);
   }
   const crowded = [...greenPerHost].filter(([, count]) => count > 1);
   return crowded.length === 0 ? [] : [`${crowded.length} hosts hold more than one green pod (first: ${crowded[0]![0]} with ${crowded[0]![1]})`];
