@@ -9,7 +9,8 @@ import {
   termMatches,
 } from '@schedkit/framework';
 import { type IncomingTerm, incomingTermMatches, matchesAllIncomingTerms } from './incoming-terms.js';
-import { labelValue, TopologyPairCounts } from './topology-counts.js';
+import { CopyOnWriteCounts } from './copy-on-write-counts.js';
+import { labelValue, type ReadonlyTopologyPairCounts, TopologyPairCounts } from './topology-counts.js';
 
 /** kube's reason when an existing pod's required anti-affinity selects the incoming pod in the node's domain. */
 export const ErrReasonExistingAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
@@ -27,9 +28,9 @@ export interface IncomingRequiredTerms {
 /** Per topology pair, how many existing pods match the incoming pod's required affinity and anti-affinity. */
 export interface IncomingCounts {
   /** Pods matching ALL affinity terms, counted once per term whose topology key their node has. */
-  readonly affinity: TopologyPairCounts;
+  readonly affinity: ReadonlyTopologyPairCounts;
   /** Pods matching each anti-affinity term, counted per term. */
-  readonly antiAffinity: TopologyPairCounts;
+  readonly antiAffinity: ReadonlyTopologyPairCounts;
 }
 
 /**
@@ -39,10 +40,16 @@ export interface IncomingCounts {
 export type IncomingTermCounter = (terms: IncomingRequiredTerms, nodes: readonly NodeInfo[]) => IncomingCounts;
 
 /**
- * What PreFilter computes once per cycle for Filter (kube's `preFilterState`). AddPod/RemovePod update the
- * counts in place; {@link PreFilterState.clone} copies them so preemption can simulate on a copy.
+ * What PreFilter computes once per cycle for Filter (kube's `preFilterState`). The counts it is given are shared
+ * (they may be the plugin's running totals) and never written: AddPod/RemovePod write to a copy taken on their
+ * first change, and {@link PreFilterState.clone} shares until one side writes. The shared totals move with the
+ * plugin's next PreFilter, so a state answers for its own cycle only (as the snapshot's NodeInfos do).
  */
 export class PreFilterState implements StateData {
+  private readonly existing: CopyOnWriteCounts;
+  private readonly affinity: CopyOnWriteCounts;
+  private readonly antiAffinity: CopyOnWriteCounts;
+
   constructor(
     /** The incoming pod. */
     readonly pod: Pod,
@@ -50,24 +57,56 @@ export class PreFilterState implements StateData {
     readonly terms: IncomingRequiredTerms,
     /** Labels of the incoming pod's namespace, matched by existing pods' namespaceSelectors. */
     readonly namespaceLabels: Labels | undefined,
-    /** Per pair: existing pods whose required anti-affinity terms select the incoming pod. */
-    readonly existingAntiAffinityCounts: TopologyPairCounts,
-    /** Per pair: existing pods matching all of the incoming pod's required affinity terms. */
-    readonly affinityCounts: TopologyPairCounts,
-    /** Per pair: existing pods matching each of the incoming pod's required anti-affinity terms. */
-    readonly antiAffinityCounts: TopologyPairCounts,
+    existingAntiAffinityCounts: ReadonlyTopologyPairCounts,
+    affinityCounts: ReadonlyTopologyPairCounts,
+    antiAffinityCounts: ReadonlyTopologyPairCounts,
     /** Whether the incoming pod matches all of its own affinity terms (the first pod of a group may then land anywhere). */
     readonly matchesOwnAffinity: boolean,
-  ) {}
+  ) {
+    this.existing = new CopyOnWriteCounts(existingAntiAffinityCounts);
+    this.affinity = new CopyOnWriteCounts(affinityCounts);
+    this.antiAffinity = new CopyOnWriteCounts(antiAffinityCounts);
+  }
 
+  /** Per pair: existing pods whose required anti-affinity terms select the incoming pod. */
+  get existingAntiAffinityCounts(): ReadonlyTopologyPairCounts {
+    return this.existing.read;
+  }
+
+  /** Per pair: existing pods matching all of the incoming pod's required affinity terms. */
+  get affinityCounts(): ReadonlyTopologyPairCounts {
+    return this.affinity.read;
+  }
+
+  /** Per pair: existing pods matching each of the incoming pod's required anti-affinity terms. */
+  get antiAffinityCounts(): ReadonlyTopologyPairCounts {
+    return this.antiAffinity.read;
+  }
+
+  /** {@link existingAntiAffinityCounts}, made this state's own for writing. */
+  writableExistingAntiAffinityCounts(): TopologyPairCounts {
+    return this.existing.write();
+  }
+
+  /** {@link affinityCounts}, made this state's own for writing. */
+  writableAffinityCounts(): TopologyPairCounts {
+    return this.affinity.write();
+  }
+
+  /** {@link antiAffinityCounts}, made this state's own for writing. */
+  writableAntiAffinityCounts(): TopologyPairCounts {
+    return this.antiAffinity.write();
+  }
+
+  /** A copy sharing the counts until either side writes (cheap: preemption clones once per candidate node). */
   clone(): PreFilterState {
     return new PreFilterState(
       this.pod,
       this.terms,
       this.namespaceLabels,
-      this.existingAntiAffinityCounts.clone(),
-      this.affinityCounts.clone(),
-      this.antiAffinityCounts.clone(),
+      this.existing.share(),
+      this.affinity.share(),
+      this.antiAffinity.share(),
       this.matchesOwnAffinity,
     );
   }
@@ -80,12 +119,12 @@ export interface PairAddition {
   readonly count: number;
 }
 
-/** Adds `additions` to `counts`, in order. */
-export function applyAdditions(counts: TopologyPairCounts, additions: readonly PairAddition[] | null): void {
+/** Adds `additions` to `counts` in order (`sign` -1: takes them away). */
+export function applyAdditions(counts: TopologyPairCounts, additions: readonly PairAddition[] | null, sign: 1 | -1 = 1): void {
   if (additions === null) return;
   for (let i = 0; i < additions.length; i++) {
     const addition = additions[i]!;
-    counts.add(addition.key, addition.value, addition.count);
+    counts.add(addition.key, addition.value, sign * addition.count);
   }
 }
 
@@ -253,15 +292,15 @@ export function updateWithPod(state: PreFilterState, changed: PodInfo, node: Nod
   const existingTerms = changed.requiredAntiAffinityTerms;
   for (let t = 0; t < existingTerms.length; t++) {
     const term = existingTerms[t]!;
-    if (termMatches(term, state.pod, state.namespaceLabels)) state.existingAntiAffinityCounts.addForNode(labels, term.topologyKey, delta);
+    if (termMatches(term, state.pod, state.namespaceLabels)) state.writableExistingAntiAffinityCounts().addForNode(labels, term.topologyKey, delta);
   }
   const affinityTerms = state.terms.affinity;
   if (matchesAllIncomingTerms(affinityTerms, changed.pod)) {
-    for (let t = 0; t < affinityTerms.length; t++) state.affinityCounts.addForNode(labels, affinityTerms[t]!.topologyKey, delta);
+    for (let t = 0; t < affinityTerms.length; t++) state.writableAffinityCounts().addForNode(labels, affinityTerms[t]!.topologyKey, delta);
   }
   const antiTerms = state.terms.antiAffinity;
   for (let t = 0; t < antiTerms.length; t++) {
     const term = antiTerms[t]!;
-    if (incomingTermMatches(term, changed.pod)) state.antiAffinityCounts.addForNode(labels, term.topologyKey, delta);
+    if (incomingTermMatches(term, changed.pod)) state.writableAntiAffinityCounts().addForNode(labels, term.topologyKey, delta);
   }
 }

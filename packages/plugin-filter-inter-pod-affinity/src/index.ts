@@ -41,8 +41,17 @@ export {
   resolveIncomingWeightedTerms,
 } from './incoming-terms.js';
 export { InterPodAffinity, InterPodAffinityName } from './plugin.js';
-export { computeTopologyScores, normalizeScores, PreScoreState, type ScoringInputs, TopologyScores } from './scoring.js';
-export { labelValue, TopologyPairCounts } from './topology-counts.js';
+export {
+  computeTopologyScores,
+  normalizeScores,
+  PreScoreState,
+  type ScoreAddition,
+  type ScoreSink,
+  type ScoringInputs,
+  scoreAdditionsOnNode,
+  TopologyScores,
+} from './scoring.js';
+export { labelValue, type ReadonlyTopologyPairCounts, TopologyPairCounts } from './topology-counts.js';
 
 /** The plugin module: registers InterPodAffinity with its args schema. */
 export const plugin: PluginModule = {

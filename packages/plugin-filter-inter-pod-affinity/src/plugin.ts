@@ -1,4 +1,5 @@
 import {
+  type AffinityTerm,
   type ClusterEventWithHint,
   type CycleState,
   type EnqueueExtensions,
@@ -20,11 +21,11 @@ import {
   StateKey,
   Status,
   Tokens,
+  type WeightedAffinityTerm,
 } from '@schedkit/framework';
 import type { InterPodAffinityArgs } from './args.js';
 import { interPodAffinityEvents } from './events.js';
 import {
-  applyAdditions,
   countExistingAntiAffinity,
   countIncomingTermMatches,
   existingAntiAffinityOnNode,
@@ -40,8 +41,17 @@ import {
 } from './filtering.js';
 import { matchesAllIncomingTerms, type NamespaceLabelsLookup, resolveIncomingTerms, resolveIncomingWeightedTerms } from './incoming-terms.js';
 import { NodeMemos, type TrackingLister, trackingLister } from './node-memo.js';
-import { computeTopologyScores, normalizeScores, PreScoreState } from './scoring.js';
-import { TopologyPairCounts } from './topology-counts.js';
+import { ExistingAntiAffinityTotals, IncomingTotals, ScoreTotals } from './running-totals.js';
+import {
+  computeTopologyScores,
+  normalizeScores,
+  PreScoreState,
+  type ScoreAddition,
+  type ScoringInputs,
+  scoreAdditionsOnNode,
+  type TopologyScores,
+} from './scoring.js';
+import { type ReadonlyTopologyPairCounts, TopologyPairCounts } from './topology-counts.js';
 
 /** The plugin's name in configurations. */
 export const InterPodAffinityName = 'InterPodAffinity';
@@ -86,11 +96,13 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   protected readonly countIncoming: IncomingTermCounter = countIncomingTermMatches;
 
   /**
-   * What each node adds to the counts, kept between cycles per incoming-pod signature: only nodes the snapshot
-   * reports as changed are walked again (the counts come out the same, pair for pair and in the same order).
+   * What each node adds to the counts, and their sums, kept between cycles per incoming-pod signature: only nodes
+   * the snapshot reports as changed are walked again and re-summed (the counts come out the same pair for pair;
+   * only their key order may differ, which no answer depends on).
    */
-  private readonly existingMemos = new NodeMemos<PairAddition[] | null>();
-  private readonly incomingMemos = new NodeMemos<IncomingAdditions | null>();
+  private readonly existingMemos = new NodeMemos<PairAddition[] | null, ExistingAntiAffinityTotals>(() => new ExistingAntiAffinityTotals());
+  private readonly incomingMemos = new NodeMemos<IncomingAdditions | null, IncomingTotals>(() => new IncomingTotals());
+  private readonly scoreMemos = new NodeMemos<ScoreAddition[] | null, ScoreTotals>(() => new ScoreTotals());
 
   preFilter(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Status | null {
     const info = PodInfo.of(pod);
@@ -145,17 +157,16 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     // Unless the pod has preferred terms of its own, only pods with (anti-)affinity can contribute.
     const snapshot = this.handle.snapshot();
     const nodes = hasPreferredTerms ? snapshot.list() : snapshot.havePodsWithAffinityList();
-    const scores = computeTopologyScores(
-      {
-        pod,
-        namespaceLabels: this.namespaceLabelsOf(pod),
-        preferredAffinity: resolveIncomingWeightedTerms(info.preferredAffinityTerms, this.namespaceLabels),
-        preferredAntiAffinity: resolveIncomingWeightedTerms(info.preferredAntiAffinityTerms, this.namespaceLabels),
-        hardPodAffinityWeight: this.hardPodAffinityWeight,
-        allPods: hasPreferredTerms,
-      },
-      nodes,
-    );
+    if (nodes.length === 0) return Status.skip;
+    const inputs: ScoringInputs = {
+      pod,
+      namespaceLabels: this.namespaceLabelsOf(pod),
+      preferredAffinity: resolveIncomingWeightedTerms(info.preferredAffinityTerms, this.namespaceLabels),
+      preferredAntiAffinity: resolveIncomingWeightedTerms(info.preferredAntiAffinityTerms, this.namespaceLabels),
+      hardPodAffinityWeight: this.hardPodAffinityWeight,
+      allPods: hasPreferredTerms,
+    };
+    const scores = this.topologyScores(inputs, info, nodes, trackingLister(snapshot));
     if (scores === null) return Status.skip;
     state.write(preScoreStateKey, new PreScoreState(scores));
     return null;
@@ -179,39 +190,40 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return interPodAffinityEvents(this.namespaceLabels);
   }
 
-  /** {@link countExistingAntiAffinity} over the snapshot, from the per-node memo of the pod's signature. */
-  private existingCounts(pod: Pod, namespaceLabels: Labels | undefined, lister: TrackingLister): TopologyPairCounts {
-    const counts = new TopologyPairCounts();
-    if (lister.havePodsWithRequiredAntiAffinityList().length === 0) return counts;
+  /**
+   * {@link countExistingAntiAffinity} over the snapshot: the running totals of the pod's signature, brought up to
+   * date by walking only the nodes changed since they were last used (counted from scratch the first time a
+   * signature comes, see {@link NodeMemos}). Shared with the cycle's state, which copies before writing.
+   */
+  private existingCounts(pod: Pod, namespaceLabels: Labels | undefined, lister: TrackingLister): ReadonlyTopologyPairCounts {
+    const nodesWithAntiAffinity = lister.havePodsWithRequiredAntiAffinityList();
+    if (nodesWithAntiAffinity.length === 0) return new TopologyPairCounts();
     const memo = this.existingMemos.get(existingSignature(pod, namespaceLabels), lister);
-    const nodes = memo.nodes;
-    const values = memo.values;
-    // Every node in list order: nodes without pods with required anti-affinity add nothing, so the additions
-    // come in the order of the snapshot's HavePodsWithRequiredAntiAffinity list.
-    for (let p = 0; p < nodes.length; p++) {
-      let additions = values[p];
-      if (additions === undefined) additions = values[p] = existingAntiAffinityOnNode(pod, namespaceLabels, nodes[p]!);
-      applyAdditions(counts, additions);
-    }
-    return counts;
+    if (memo === undefined) return countExistingAntiAffinity(pod, namespaceLabels, nodesWithAntiAffinity);
+    return memo.update((nodeInfo) => existingAntiAffinityOnNode(pod, namespaceLabels, nodeInfo)).counts;
   }
 
-  /** The configured counter's answer; from the per-node memo when the counter is the default walk over the snapshot. */
+  /** The configured counter's answer; running totals (as {@link existingCounts}) when the counter is the default walk over the snapshot. */
   private incomingCounts(info: PodInfo, terms: IncomingRequiredTerms, nodes: readonly NodeInfo[], lister: TrackingLister | undefined): IncomingCounts {
-    const key = lister !== undefined && this.countIncoming === countIncomingTermMatches && nodes === lister.list() ? incomingSignature(info) : undefined;
-    if (key === undefined || (terms.affinity.length === 0 && terms.antiAffinity.length === 0)) return this.countIncoming(terms, nodes);
-    const memo = this.incomingMemos.get(key, lister!);
-    const values = memo.values;
-    const affinity = new TopologyPairCounts();
-    const antiAffinity = new TopologyPairCounts();
-    for (let p = 0; p < nodes.length; p++) {
-      let additions = values[p];
-      if (additions === undefined) additions = values[p] = incomingMatchesOnNode(terms, nodes[p]!);
-      if (additions === null) continue;
-      applyAdditions(affinity, additions.affinity);
-      applyAdditions(antiAffinity, additions.antiAffinity);
-    }
-    return { affinity, antiAffinity };
+    const memoized = lister !== undefined && this.countIncoming === countIncomingTermMatches && nodes === lister.list();
+    if (!memoized || (terms.affinity.length === 0 && terms.antiAffinity.length === 0)) return this.countIncoming(terms, nodes);
+    const key = incomingSignature(info);
+    const memo = key === undefined ? undefined : this.incomingMemos.get(key, lister);
+    if (memo === undefined) return this.countIncoming(terms, nodes);
+    return memo.update((nodeInfo) => incomingMatchesOnNode(terms, nodeInfo));
+  }
+
+  /**
+   * {@link computeTopologyScores} over `nodes`; from the running totals of the pod's signature (as
+   * {@link existingCounts}) when the snapshot records its changes. The totals are shared with the cycle's state,
+   * which never writes them.
+   */
+  private topologyScores(inputs: ScoringInputs, info: PodInfo, nodes: readonly NodeInfo[], lister: TrackingLister | undefined): TopologyScores | null {
+    const key = lister === undefined ? undefined : scoringSignature(inputs, info);
+    const memo = key === undefined || lister === undefined ? undefined : this.scoreMemos.get(key, lister);
+    if (memo === undefined) return computeTopologyScores(inputs, nodes);
+    const scores = memo.update((nodeInfo) => scoreAdditionsOnNode(inputs, nodeInfo)).scores;
+    return scores.size === 0 ? null : scores;
   }
 
   private namespaceLabelsOf(pod: Pod): Labels | undefined {
@@ -237,23 +249,38 @@ function existingSignature(pod: Pod, namespaceLabels: Labels | undefined): strin
  */
 function incomingSignature(info: PodInfo): string | undefined {
   const parts: string[] = [];
-  for (const [kind, terms] of [
-    ['a', info.requiredAffinityTerms],
-    ['n', info.requiredAntiAffinityTerms],
-  ] as const) {
-    for (const term of terms) {
-      const namespaceSelector = term.namespaceSelector;
-      if (!namespaceSelector.empty && namespaceSelector.requirements.length > 0) return undefined;
-      parts.push(
-        kind,
-        term.topologyKey,
-        selectorKey(term.selector),
-        [...term.namespaces].sort().join(','),
-        selectorKey(namespaceSelector),
-      );
-    }
+  return addTermsSignature(parts, 'a', info.requiredAffinityTerms) && addTermsSignature(parts, 'n', info.requiredAntiAffinityTerms)
+    ? parts.join('\u0000')
+    : undefined;
+}
+
+/**
+ * What decides the scores the existing pods give the pod: what their terms match of it and, when every pod is
+ * walked, its own preferred terms; undefined when those read Namespace objects (see {@link incomingSignature}).
+ */
+function scoringSignature(inputs: ScoringInputs, info: PodInfo): string | undefined {
+  const parts = [existingSignature(inputs.pod, inputs.namespaceLabels), inputs.allPods ? 'all' : 'affinity'];
+  if (!inputs.allPods) return parts.join('\u0000');
+  return addTermsSignature(parts, 'p', info.preferredAffinityTerms) && addTermsSignature(parts, 'q', info.preferredAntiAffinityTerms)
+    ? parts.join('\u0000')
+    : undefined;
+}
+
+/** Appends what identifies `terms` to `parts`; false when a term's namespaceSelector reads Namespace objects. */
+function addTermsSignature(parts: string[], kind: string, terms: readonly (AffinityTerm | WeightedAffinityTerm)[]): boolean {
+  for (const term of terms) {
+    const namespaceSelector = term.namespaceSelector;
+    if (!namespaceSelector.empty && namespaceSelector.requirements.length > 0) return false;
+    parts.push(
+      kind,
+      term.topologyKey,
+      selectorKey(term.selector),
+      [...term.namespaces].sort().join(','),
+      selectorKey(namespaceSelector),
+      'weight' in term ? String(term.weight) : '',
+    );
   }
-  return parts.join('\u0000');
+  return true;
 }
 
 function selectorKey(selector: Selector): string {

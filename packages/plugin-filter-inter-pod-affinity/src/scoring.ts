@@ -12,15 +12,32 @@ import {
 import { type IncomingWeightedTerm, incomingTermMatches } from './incoming-terms.js';
 import { labelValue } from './topology-counts.js';
 
+/** Where one node's score additions go: straight into the totals, or into the node's recorded additions. */
+export interface ScoreSink {
+  /** Adds `weight` to the pair of `key` and the node's value for it; nothing when the node lacks the label. */
+  addForNode(labels: Labels, key: string, weight: number): void;
+}
+
+/** A weight one node adds to one topology pair. */
+export interface ScoreAddition {
+  readonly key: string;
+  readonly value: string;
+  readonly weight: number;
+}
+
 /**
  * The score each topology pair gives the nodes in it (kube's `preScoreState.topologyScore`): the sum of the
  * weights of matching preferred terms (negative for anti-affinity) and of existing pods' required affinity terms
- * (at `hardPodAffinityWeight`). Keys and their value maps are kept in parallel lists so that Score walks them
- * without allocating.
+ * (at `hardPodAffinityWeight`). A pair exists once a weight was added to it, even when its sum is zero, as kube's
+ * map entry does; the additions behind each pair are counted so that running totals can take some back and end
+ * up exactly as if they had never been made. Keys and their value maps are kept in parallel lists so that Score
+ * walks them without allocating.
  */
-export class TopologyScores {
+export class TopologyScores implements ScoreSink {
   private readonly keyList: string[] = [];
   private readonly valueMaps: Map<string, number>[] = [];
+  /** Per key, per value: how many additions the pair's score holds. */
+  private readonly additionCounts: Map<string, number>[] = [];
   private readonly indexByKey = new Map<string, number>();
 
   /** Number of topology keys with at least one scored pair (kube's `len(topologyScore)`). */
@@ -28,19 +45,44 @@ export class TopologyScores {
     return this.keyList.length;
   }
 
-  /** Adds `weight` to the pair of `key` and the node's value for it; nothing when the node lacks the label. */
   addForNode(labels: Labels, key: string, weight: number): void {
     const value = labelValue(labels, key);
-    if (value === undefined) return;
+    if (value !== undefined) this.add(key, value, weight);
+  }
+
+  /** Adds `weight` to (`key`, `value`). */
+  add(key: string, value: string, weight: number): void {
     let index = this.indexByKey.get(key);
     if (index === undefined) {
       index = this.keyList.length;
       this.indexByKey.set(key, index);
       this.keyList.push(key);
       this.valueMaps.push(new Map());
+      this.additionCounts.push(new Map());
     }
     const values = this.valueMaps[index]!;
     values.set(value, (values.get(value) ?? 0) + weight);
+    const counts = this.additionCounts[index]!;
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+
+  /** Takes back one earlier {@link add} of `weight` to (`key`, `value`); a pair, and a key, left with none go. */
+  takeBack(key: string, value: string, weight: number): void {
+    const index = this.indexByKey.get(key);
+    const counts = index === undefined ? undefined : this.additionCounts[index]!;
+    const count = counts?.get(value);
+    if (index === undefined || counts === undefined || count === undefined) {
+      throw new Error(`TopologyScores: no addition to ${key}=${value} to take back`);
+    }
+    const values = this.valueMaps[index]!;
+    if (count > 1) {
+      counts.set(value, count - 1);
+      values.set(value, values.get(value)! - weight);
+      return;
+    }
+    counts.delete(value);
+    values.delete(value);
+    if (values.size === 0) this.dropKey(index);
   }
 
   /** A node's raw score: the sum, over the scored topology keys the node has, of its pair's score. */
@@ -62,13 +104,31 @@ export class TopologyScores {
     });
     return out;
   }
+
+  private dropKey(index: number): void {
+    this.indexByKey.delete(this.keyList[index]!);
+    this.keyList.splice(index, 1);
+    this.valueMaps.splice(index, 1);
+    this.additionCounts.splice(index, 1);
+    for (let i = index; i < this.keyList.length; i++) this.indexByKey.set(this.keyList[i]!, i);
+  }
+}
+
+/** Records the additions of one node (see {@link scoreAdditionsOnNode}). */
+class ScoreAdditionsRecorder implements ScoreSink {
+  additions: ScoreAddition[] | null = null;
+
+  addForNode(labels: Labels, key: string, weight: number): void {
+    const value = labelValue(labels, key);
+    if (value !== undefined) (this.additions ??= []).push({ key, value, weight });
+  }
 }
 
 /** What PreScore computes once per cycle for Score and NormalizeScore. */
 export class PreScoreState {
   constructor(readonly topologyScores: TopologyScores) {}
 
-  /** Shared, not copied: nothing changes it after PreScore. */
+  /** Shared, not copied: nothing changes it during the cycle (running totals move only with a later PreScore). */
   clone(): PreScoreState {
     return this;
   }
@@ -96,27 +156,43 @@ export interface ScoringInputs {
  */
 export function computeTopologyScores(inputs: ScoringInputs, nodes: readonly NodeInfo[]): TopologyScores | null {
   const scores = new TopologyScores();
+  for (let n = 0; n < nodes.length; n++) addNodeScores(inputs, nodes[n]!, scores);
+  return scores.size === 0 ? null : scores;
+}
+
+/** What one node adds to {@link computeTopologyScores}, in order; null when it adds nothing. */
+export function scoreAdditionsOnNode(inputs: ScoringInputs, nodeInfo: NodeInfo): ScoreAddition[] | null {
+  const recorder = new ScoreAdditionsRecorder();
+  addNodeScores(inputs, nodeInfo, recorder);
+  return recorder.additions;
+}
+
+/** Adds what the pods of `nodeInfo` score to `sink`. */
+function addNodeScores(inputs: ScoringInputs, nodeInfo: NodeInfo, sink: ScoreSink): void {
   const { pod, namespaceLabels, preferredAffinity, preferredAntiAffinity, hardPodAffinityWeight, allPods } = inputs;
   const hasIncomingTerms = preferredAffinity.length > 0 || preferredAntiAffinity.length > 0;
-  for (let n = 0; n < nodes.length; n++) {
-    const nodeInfo = nodes[n]!;
-    const labels = nodeInfo.node?.metadata.labels;
-    if (labels === undefined || !hasAnyLabel(labels)) continue;
-    const pods: readonly PodInfo[] = allPods ? nodeInfo.pods : nodeInfo.podsWithAffinity;
-    for (let p = 0; p < pods.length; p++) {
-      const existing = pods[p]!;
-      if (hasIncomingTerms) {
-        addIncomingTerms(scores, preferredAffinity, existing.pod, labels, 1);
-        addIncomingTerms(scores, preferredAntiAffinity, existing.pod, labels, -1);
-      }
-      if (hardPodAffinityWeight > 0) {
-        addExistingTerms(scores, existing.requiredAffinityTerms, hardPodAffinityWeight, pod, namespaceLabels, labels);
-      }
-      addExistingWeightedTerms(scores, existing.preferredAffinityTerms, pod, namespaceLabels, labels, 1);
-      addExistingWeightedTerms(scores, existing.preferredAntiAffinityTerms, pod, namespaceLabels, labels, -1);
+  const pods: readonly PodInfo[] = allPods ? nodeInfo.pods : nodeInfo.podsWithAffinity;
+  // Whether the node has labels, looked at once a pod could add to its pairs (a node without any adds nothing).
+  let labels: Labels | null | undefined;
+  for (let p = 0; p < pods.length; p++) {
+    const existing = pods[p]!;
+    // Most pods with affinity carry only required anti-affinity, which never scores: skip them before the labels.
+    if (!hasIncomingTerms && !hasScoringTerms(existing, hardPodAffinityWeight)) continue;
+    if (labels === undefined) {
+      const nodeLabels = nodeInfo.node?.metadata.labels;
+      labels = nodeLabels !== undefined && hasAnyLabel(nodeLabels) ? nodeLabels : null;
     }
+    if (labels === null) return;
+    if (hasIncomingTerms) {
+      addIncomingTerms(sink, preferredAffinity, existing.pod, labels, 1);
+      addIncomingTerms(sink, preferredAntiAffinity, existing.pod, labels, -1);
+    }
+    if (hardPodAffinityWeight > 0) {
+      addExistingTerms(sink, existing.requiredAffinityTerms, hardPodAffinityWeight, pod, namespaceLabels, labels);
+    }
+    addExistingWeightedTerms(sink, existing.preferredAffinityTerms, pod, namespaceLabels, labels, 1);
+    addExistingWeightedTerms(sink, existing.preferredAntiAffinityTerms, pod, namespaceLabels, labels, -1);
   }
-  return scores.size === 0 ? null : scores;
 }
 
 /** kube's NormalizeScore: maps [min, max] of the raw scores onto [0, 100], truncating; all equal gives 0. */
@@ -135,12 +211,21 @@ export function normalizeScores(scores: NodeScore[]): void {
   }
 }
 
+/** True when some term of the existing pod may add to the incoming pod's scores. */
+function hasScoringTerms(existing: PodInfo, hardPodAffinityWeight: number): boolean {
+  return (
+    (hardPodAffinityWeight > 0 && existing.requiredAffinityTerms.length > 0) ||
+    existing.preferredAffinityTerms.length > 0 ||
+    existing.preferredAntiAffinityTerms.length > 0
+  );
+}
+
 function hasAnyLabel(labels: Labels): boolean {
   for (const _ in labels) return true;
   return false;
 }
 
-function addIncomingTerms(scores: TopologyScores, terms: readonly IncomingWeightedTerm[], existing: Pod, labels: Labels, sign: 1 | -1): void {
+function addIncomingTerms(scores: ScoreSink, terms: readonly IncomingWeightedTerm[], existing: Pod, labels: Labels, sign: 1 | -1): void {
   for (let t = 0; t < terms.length; t++) {
     const term = terms[t]!;
     if (incomingTermMatches(term, existing)) scores.addForNode(labels, term.topologyKey, sign * term.weight);
@@ -148,7 +233,7 @@ function addIncomingTerms(scores: TopologyScores, terms: readonly IncomingWeight
 }
 
 function addExistingTerms(
-  scores: TopologyScores,
+  scores: ScoreSink,
   terms: readonly AffinityTerm[],
   weight: number,
   pod: Pod,
@@ -162,7 +247,7 @@ function addExistingTerms(
 }
 
 function addExistingWeightedTerms(
-  scores: TopologyScores,
+  scores: ScoreSink,
   terms: readonly WeightedAffinityTerm[],
   pod: Pod,
   namespaceLabels: Labels | undefined,

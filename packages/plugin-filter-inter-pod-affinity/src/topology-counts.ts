@@ -10,17 +10,38 @@ export function labelValue(labels: Labels | undefined, key: string): string | un
   return typeof value === 'string' ? value : undefined;
 }
 
+/** What may be read of a {@link TopologyPairCounts}: the view a cycle's state and Filter get. */
+export interface ReadonlyTopologyPairCounts {
+  /** How many (key, value) pairs have a non-zero count. */
+  readonly size: number;
+  /** The topology keys that have at least one pair. */
+  readonly keys: readonly string[];
+  /** The count of (`key`, `value`), 0 when absent. */
+  get(key: string, value: string): number;
+  /** The counts of `key` by label value, or undefined when the key has no pair. */
+  valuesOf(key: string): ReadonlyMap<string, number> | undefined;
+  /** True when some pair that the node's labels form has a positive count. */
+  anyPositiveOnNode(labels: Labels | undefined): boolean;
+  /** An independent, writable copy. */
+  clone(): TopologyPairCounts;
+  /** Every pair and its count, `key=value` to count. */
+  toRecord(): Record<string, number>;
+}
+
 /**
  * A count per topology pair (topology key, node label value): kube's `topologyToMatchedTermCount`. Pairs whose
  * count returns to zero are removed, so {@link TopologyPairCounts.size} is the number of pairs kube's map would
- * hold. Keys are kept in a list as well, so that Filter can walk them without allocating.
+ * hold.
  *
- * Counts are nested by key then value, which lets a cache keep them incrementally (add a pod: `add(+1)`, remove
- * it: `add(-1)`) without building pair strings.
+ * Counts are nested by key then value, which lets them be kept incrementally (add a pod: `add(+1)`, remove it:
+ * `add(-1)`) without building pair strings. Keys and their value maps sit in parallel lists, so that Filter finds
+ * a node's pairs by walking the few keys, without allocating. Key order is first-seen, so counts kept
+ * incrementally may list their keys in another order than counts built from scratch; no answer depends on it.
  */
-export class TopologyPairCounts {
-  private readonly byKey = new Map<string, Map<string, number>>();
+export class TopologyPairCounts implements ReadonlyTopologyPairCounts {
   private readonly keyList: string[] = [];
+  /** Per key of {@link keyList}, at the same index: the counts by label value (never empty). */
+  private readonly valueMaps: Map<string, number>[] = [];
   private pairCount = 0;
 
   /** How many (key, value) pairs have a non-zero count. */
@@ -28,37 +49,41 @@ export class TopologyPairCounts {
     return this.pairCount;
   }
 
-  /** The topology keys that have at least one pair, in first-seen order. */
+  /** The topology keys that have at least one pair, in first-seen order (a key that emptied and came back is last). */
   get keys(): readonly string[] {
     return this.keyList;
   }
 
   /** The count of (`key`, `value`), 0 when absent. */
   get(key: string, value: string): number {
-    return this.byKey.get(key)?.get(value) ?? 0;
+    const index = this.keyList.indexOf(key);
+    return index < 0 ? 0 : (this.valueMaps[index]!.get(value) ?? 0);
   }
 
   /** The counts of `key` by label value, or undefined when the key has no pair. */
   valuesOf(key: string): ReadonlyMap<string, number> | undefined {
-    return this.byKey.get(key);
+    const index = this.keyList.indexOf(key);
+    return index < 0 ? undefined : this.valueMaps[index];
   }
 
   /** Adds `delta` (possibly negative) to (`key`, `value`); a pair that reaches zero is removed, as kube deletes it. */
   add(key: string, value: string, delta: number): void {
-    let values = this.byKey.get(key);
-    if (values === undefined) {
-      values = new Map();
-      this.byKey.set(key, values);
+    let index = this.keyList.indexOf(key);
+    if (index < 0) {
+      if (delta === 0) return;
+      index = this.keyList.length;
       this.keyList.push(key);
+      this.valueMaps.push(new Map());
     }
+    const values = this.valueMaps[index]!;
     const before = values.get(value);
     const after = (before ?? 0) + delta;
     if (after === 0) {
       if (before !== undefined) {
         values.delete(value);
         this.pairCount -= 1;
+        if (values.size === 0) this.dropKey(index);
       }
-      if (values.size === 0) this.dropKey(key);
       return;
     }
     if (before === undefined) this.pairCount += 1;
@@ -75,9 +100,8 @@ export class TopologyPairCounts {
   anyPositiveOnNode(labels: Labels | undefined): boolean {
     const keys = this.keyList;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const value = labelValue(labels, key);
-      if (value !== undefined && (this.byKey.get(key)!.get(value) ?? 0) > 0) return true;
+      const value = labelValue(labels, keys[i]!);
+      if (value !== undefined && (this.valueMaps[i]!.get(value) ?? 0) > 0) return true;
     }
     return false;
   }
@@ -85,8 +109,8 @@ export class TopologyPairCounts {
   /** An independent copy. */
   clone(): TopologyPairCounts {
     const copy = new TopologyPairCounts();
-    for (const key of this.keyList) copy.byKey.set(key, new Map(this.byKey.get(key)));
     copy.keyList.push(...this.keyList);
+    for (const values of this.valueMaps) copy.valueMaps.push(new Map(values));
     copy.pairCount = this.pairCount;
     return copy;
   }
@@ -94,13 +118,14 @@ export class TopologyPairCounts {
   /** Every pair and its count, `key=value` to count (for tests and debugging). */
   toRecord(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const key of this.keyList) for (const [value, count] of this.byKey.get(key)!) out[`${key}=${value}`] = count;
+    this.keyList.forEach((key, i) => {
+      for (const [value, count] of this.valueMaps[i]!) out[`${key}=${value}`] = count;
+    });
     return out;
   }
 
-  private dropKey(key: string): void {
-    this.byKey.delete(key);
-    const index = this.keyList.indexOf(key);
-    if (index >= 0) this.keyList.splice(index, 1);
+  private dropKey(index: number): void {
+    this.keyList.splice(index, 1);
+    this.valueMaps.splice(index, 1);
   }
 }
