@@ -273,12 +273,17 @@ export function satisfiesExistingPodsAntiAffinity(state: PreFilterState, labels:
   return counts.size === 0 || !counts.anyPositiveOnNode(labels);
 }
 
+// Filter's rejections, shared: a cycle may reject thousands of nodes, and the framework only reads them.
+const affinityRulesNotMatch = Status.unresolvable(ErrReasonAffinityRulesNotMatch).withPlugin('InterPodAffinity');
+const antiAffinityRulesNotMatch = Status.unschedulable(ErrReasonAntiAffinityRulesNotMatch).withPlugin('InterPodAffinity');
+const existingAntiAffinityRulesNotMatch = Status.unschedulable(ErrReasonExistingAntiAffinityRulesNotMatch).withPlugin('InterPodAffinity');
+
 /** kube's Filter verdict for one node: affinity, then the pod's anti-affinity, then existing pods' anti-affinity. */
 export function filterNode(state: PreFilterState, node: Node): Status | null {
   const labels = node.metadata.labels;
-  if (!satisfiesPodAffinity(state, labels)) return Status.unresolvable(ErrReasonAffinityRulesNotMatch);
-  if (!satisfiesPodAntiAffinity(state, labels)) return Status.unschedulable(ErrReasonAntiAffinityRulesNotMatch);
-  if (!satisfiesExistingPodsAntiAffinity(state, labels)) return Status.unschedulable(ErrReasonExistingAntiAffinityRulesNotMatch);
+  if (!satisfiesPodAffinity(state, labels)) return affinityRulesNotMatch;
+  if (!satisfiesPodAntiAffinity(state, labels)) return antiAffinityRulesNotMatch;
+  if (!satisfiesExistingPodsAntiAffinity(state, labels)) return existingAntiAffinityRulesNotMatch;
   return null;
 }
 

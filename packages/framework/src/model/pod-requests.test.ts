@@ -231,4 +231,25 @@ describe('podRequests / podNonZeroRequests', () => {
     expect(podRequests(p)).toBe(podRequests(p));
     expect(podNonZeroRequests(p)).toBe(podNonZeroRequests(p));
   });
+
+  it('reuses the result for a rewritten pod that shares its containers and other inputs, and only then', () => {
+    const p = pod({ containers: [container({ cpu: '1' })] });
+    const bound: Pod = { ...p, spec: { ...p.spec, nodeName: 'n1' }, status: { conditions: [{ type: 'PodScheduled', status: 'True' }] } };
+    expect(podRequests(bound)).toBe(podRequests(p));
+    const withOverhead: Pod = { ...p, spec: { ...p.spec, overhead: { cpu: '250m' } } };
+    expect(podRequests(withOverhead).milliCPU).toBe(1250);
+    expect(podRequests(p).milliCPU).toBe(1000);
+    const resized: Pod = {
+      ...p,
+      status: { containerStatuses: [{ name: p.spec.containers[0]!.name, allocatedResources: { cpu: '2' }, resources: { requests: { cpu: '2' } } }] },
+    };
+    expect(podRequests(resized).milliCPU).toBe(2000);
+    // The same statuses, once with an infeasible resize pending: then the spec does not count.
+    const statuses = [{ name: p.spec.containers[0]!.name, allocatedResources: { cpu: '500m' }, resources: { requests: { cpu: '500m' } } }];
+    const pending: Pod = { ...p, status: { containerStatuses: statuses } };
+    const infeasible: Pod = { ...p, status: { containerStatuses: statuses, conditions: [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible' }] } };
+    expect(podRequests(pending).milliCPU).toBe(1000);
+    expect(podRequests(infeasible).milliCPU).toBe(500);
+    expect(podRequests(bound).milliCPU).toBe(1000);
+  });
 });

@@ -95,9 +95,60 @@ export function podRequestsWithDefaults(pod: Pod): Resource {
   return podResources(pod).withDefaults;
 }
 
+/**
+ * Everything {@link podResources} reads from a pod, by reference, with the result: a pod rewritten without
+ * touching these (bound to a node, a condition added) shares its containers array and gets the same answer
+ * without computing it again.
+ */
+interface ResourceInputs {
+  readonly initContainers: Pod['spec']['initContainers'];
+  readonly podLevel: Pod['spec']['resources'];
+  readonly overhead: Pod['spec']['overhead'];
+  readonly containerStatuses: readonly ContainerStatus[] | undefined;
+  readonly initContainerStatuses: readonly ContainerStatus[] | undefined;
+  readonly resizeInfeasible: boolean;
+  readonly resources: PodResources;
+}
+
+const byContainers = new WeakMap<readonly Container[], ResourceInputs>();
+
 function podResources(pod: Pod): PodResources {
   let resources = cache.get(pod);
   if (resources) return resources;
+  const spec = pod.spec;
+  const status = pod.status;
+  const containerStatuses = status?.containerStatuses;
+  const initContainerStatuses = status?.initContainerStatuses;
+  const resizeInfeasible = (containerStatuses !== undefined || initContainerStatuses !== undefined) && isPodResizeInfeasible(pod);
+  const seen = byContainers.get(spec.containers);
+  if (
+    seen !== undefined &&
+    seen.initContainers === spec.initContainers &&
+    seen.podLevel === spec.resources &&
+    seen.overhead === spec.overhead &&
+    seen.containerStatuses === containerStatuses &&
+    seen.initContainerStatuses === initContainerStatuses &&
+    seen.resizeInfeasible === resizeInfeasible
+  ) {
+    cache.set(pod, seen.resources);
+    return seen.resources;
+  }
+  resources = computePodResources(pod);
+  cache.set(pod, resources);
+  byContainers.set(spec.containers, {
+    initContainers: spec.initContainers,
+    podLevel: spec.resources,
+    overhead: spec.overhead,
+    containerStatuses,
+    initContainerStatuses,
+    resizeInfeasible,
+    resources,
+  });
+  return resources;
+}
+
+function computePodResources(pod: Pod): PodResources {
+  let resources: PodResources;
   inexact = false;
   const inUnits = calculate(pod, units);
   if (!inexact) {
@@ -116,7 +167,6 @@ function podResources(pod: Pod): PodResources {
       withDefaults: inNanos.withDefaults === inNanos.nonZero ? nonZero : Resource.fromNanos(inNanos.withDefaults),
     };
   }
-  cache.set(pod, resources);
   return resources;
 }
 
