@@ -215,7 +215,8 @@ export class Simulation {
           this.decisions.set(key, {
             kind: 'scheduled',
             nodeName: event.nodeName,
-            result: event.result,
+            // The scores are read now: a result's score records are only readable until the next cycle.
+            result: { ...event.result, nodeScores: event.result.nodeScores },
             profile: event.profile,
             logIndex: this.log.length,
             configuration: this.configuration,

@@ -6,7 +6,7 @@ import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
 import type { PodInfo } from '../model/pod-info.js';
-import type { Pod } from '../model/types.js';
+import { objectKey, type Pod } from '../model/types.js';
 import type { NodeInfo } from '../node-info/node-info.js';
 import type { NodeInfoLister } from '../node-info/snapshot.js';
 import {
@@ -142,6 +142,8 @@ export class Framework implements Handle {
   private nextStartNodeIndex = 0;
   /** NormalizeScore's list, kept between cycles (undefined while a cycle uses it). */
   private normalizeScratch: NodeScore[] | undefined = [];
+  /** schedulePod's score tables (see ScoreBuffer). */
+  private readonly scoreBuffer = new ScoreBuffer();
 
   constructor(options: FrameworkOptions) {
     const { profile, registry } = options;
@@ -474,12 +476,12 @@ export class Framework implements Handle {
    * The work of {@link Framework.runScorePlugins}, kept in typed arrays (no object per node and plugin): raw
    * scores, final scores and totals. On failure the table holds what kube's would have recorded before it.
    */
-  private async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<{ table: ScoreTable; status: Status | null }> {
+  private async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], buffer?: ScoreBuffer): Promise<{ table: ScoreTable; status: Status | null }> {
     const skip = state.skipScorePlugins;
     const plugins = skip.size === 0 ? this.points.score : this.points.score.filter((p) => !skip.has(p.name));
     const count = nodes.length;
     const weights = plugins.map((plugin) => this.scoreWeights.get(plugin.name) ?? 1);
-    const table = new ScoreTable(nodes, plugins, weights);
+    const table = new ScoreTable(nodes, plugins, weights, buffer);
     if (plugins.length === 0) return { table, status: null };
     let failure: Status | null = null;
     const recordAsync = (p: number, index: number, outcome: { ok: true; value: number | Status } | { ok: false; error: unknown }): void => {
@@ -563,17 +565,22 @@ export class Framework implements Handle {
       return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
     }
     const scoreStarted = this.metrics ? performance.now() : 0;
-    const table = await this.prioritize(state, pod, found.feasible);
+    const table = await this.prioritize(state, pod, found.feasible, this.scoreBuffer);
     if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
     const suggestedHost = found.feasible[table.best(this.random)]!.name;
+    table.lease?.release();
     let nodeScores: NodePluginScores[] | undefined;
-    // The per-node score records are built only for a caller that reads them.
+    // The per-node score records are built only for a caller that reads them, from the shared score buffer while
+    // it still holds this cycle's scores.
     return {
       suggestedHost,
       evaluatedNodes,
       feasibleNodes: found.feasible.length,
       get nodeScores() {
-        nodeScores ??= table.nodePluginScores();
+        if (nodeScores === undefined) {
+          if (table.lease?.revoked) throw new Error(`${scoresReadTooLate} (pod ${objectKey(pod.metadata)})`);
+          nodeScores = table.nodePluginScores();
+        }
         return nodeScores;
       },
       state,
@@ -836,13 +843,19 @@ export class Framework implements Handle {
     return (await this.prioritize(state, pod, nodes)).nodePluginScores();
   }
 
-  /** {@link Framework.prioritizeNodes} as a score table; throws on a PreScore or Score error. */
-  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<ScoreTable> {
+  /**
+   * {@link Framework.prioritizeNodes} as a score table; throws on a PreScore or Score error. With `buffer` the
+   * table lives in it when it is free, leased until the caller releases it.
+   */
+  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], buffer?: ScoreBuffer): Promise<ScoreTable> {
     if (this.points.score.length === 0) return ScoreTable.constant(nodes, 1);
     const pre = await this.runPreScorePlugins(state, pod, nodes);
     if (pre) throw pre.asError();
-    const { table, status } = await this.scoreNodes(state, pod, nodes);
-    if (status) throw status.asError();
+    const { table, status } = await this.scoreNodes(state, pod, nodes, buffer);
+    if (status) {
+      table.lease?.release();
+      throw status.asError();
+    }
     return table;
   }
 
@@ -980,6 +993,46 @@ export class Framework implements Handle {
 /** How long an async plugin call may take before it becomes an Error status. */
 export const DefaultAsyncPluginTimeoutMs = 30_000;
 
+/** Why a result's scores cannot be read any more. */
+const scoresReadTooLate =
+  'ScheduleResult.nodeScores read after the framework scored another pod: read them (or copy them) before the next cycle of the same framework';
+
+/** A table's hold on a {@link ScoreBuffer}. */
+class ScoreLease {
+  released = false;
+  /** The buffer now holds another table's scores. */
+  revoked = false;
+
+  release(): void {
+    this.released = true;
+  }
+}
+
+/**
+ * One framework's score tables, reused cycle after cycle. A Float64Array of its own per cycle is a backing store
+ * allocated outside the JS heap and freed only when a collection finds its wrapper dead: between two young
+ * collections thousands of cycles' tables waited (tens of MB on 5,000 nodes), and allocating them cost as much
+ * as some plugins. A table holds the buffer from Score until its cycle has picked the host (while held, a
+ * concurrent cycle gets a table of its own); the next table revokes the previous one, whose lazily built score
+ * records then refuse to read rather than read another pod's scores.
+ */
+class ScoreBuffer {
+  private data = new Float64Array(0);
+  private current: ScoreLease | undefined;
+
+  /** `length` zeroed numbers with their lease, or undefined while the buffer is held. */
+  lease(length: number): { data: Float64Array; lease: ScoreLease } | undefined {
+    const previous = this.current;
+    if (previous !== undefined && !previous.released) return undefined;
+    if (previous !== undefined) previous.revoked = true;
+    if (this.data.length < length) this.data = new Float64Array(Math.max(length, this.data.length * 2));
+    else this.data.fill(0, 0, length);
+    const lease = new ScoreLease();
+    this.current = lease;
+    return { data: this.data.length === length ? this.data : this.data.subarray(0, length), lease };
+  }
+}
+
 /** Nodes Filter rejected through a probe, with the probe's rejection; their statuses in chain order come later. */
 interface RejectedOutOfOrder {
   /** The cycle's active Filter plugins (see `activeFilters`). */
@@ -1009,6 +1062,7 @@ class ScoreTable {
     readonly nodes: readonly NodeInfo[],
     readonly plugins: readonly ScorePlugin[],
     readonly weights: readonly number[],
+    buffer?: ScoreBuffer,
   ) {
     const count = nodes.length;
     this.finalOffset = [];
@@ -1022,8 +1076,13 @@ class ScoreTable {
       }
     }
     this.totalsOffset = next;
-    this.data = new Float64Array(next + count);
+    const leased = buffer?.lease(next + count);
+    this.data = leased?.data ?? new Float64Array(next + count);
+    this.lease = leased?.lease;
   }
+
+  /** Set when the table lives in a framework's shared {@link ScoreBuffer}. */
+  readonly lease: ScoreLease | undefined;
 
   /** A table without plugins where every node totals `total` (kube's answer when no Score plugin is enabled). */
   static constant(nodes: readonly NodeInfo[], total: number): ScoreTable {
