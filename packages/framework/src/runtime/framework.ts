@@ -72,7 +72,11 @@ export interface ScheduleResult {
   evaluatedNodes: number;
   /** Nodes that passed Filter. */
   feasibleNodes: number;
-  /** Scores of every feasible node (empty when scoring was skipped because one node fit). */
+  /**
+   * Scores of every feasible node (empty when scoring was skipped because one node fit). Built on first read from
+   * the framework's reused score buffer: read it (or copy it) before the same framework schedules another pod;
+   * a later first read throws instead of returning another pod's scores.
+   */
   nodeScores: NodePluginScores[];
   /** The cycle state, for the binding cycle. */
   state: CycleState;
