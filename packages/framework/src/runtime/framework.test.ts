@@ -375,10 +375,9 @@ describe('score tables share one buffer per framework', () => {
       return Number(n.name.slice(1)) + (n.name === 'n1' ? Number(p.metadata.labels?.bonus ?? 0) : 0);
     }
   }
-  /** The same score, answered after a timer: cycles interleave. */
+  /** The same score, answered after a timer (cycles interleave). */
   @injectable()
   class SlowNumbered extends Numbered {
-    override readonly name = 'SlowNumbered';
     async scoreLater(s: CycleState, p: Pod, n: NodeInfo): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 2));
       return super.score(s, p, n);
