@@ -132,3 +132,29 @@ describe('compilePodAffinity', () => {
     );
   });
 });
+
+describe('compilePodAffinity reuse', () => {
+  const anti: Affinity = {
+    podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'zone' }] },
+  };
+  const withAffinity = (namespace: string, affinity?: Affinity): Pod => ({
+    metadata: { name: 'p', namespace },
+    spec: { containers: [], ...(affinity ? { affinity } : {}) },
+  });
+
+  it('shares one empty result among pods without inter-pod affinity', () => {
+    const none = compilePodAffinity(withAffinity('a'));
+    expect(compilePodAffinity(withAffinity('b', { nodeAffinity: {} }))).toBe(none);
+    expect(none.requiredAntiAffinityTerms).toEqual([]);
+    expect(none.error).toBeUndefined();
+  });
+
+  it('reuses the terms of a rewritten pod with the same affinity and namespace, not across namespaces', () => {
+    const first = compilePodAffinity(withAffinity('a', anti));
+    expect(compilePodAffinity({ ...withAffinity('a', anti), spec: { containers: [], affinity: anti, nodeName: 'n1' } })).toBe(first);
+    const other = compilePodAffinity(withAffinity('b', anti));
+    expect(other).not.toBe(first);
+    expect([...other.requiredAntiAffinityTerms[0]!.namespaces]).toEqual(['b']);
+    expect([...first.requiredAntiAffinityTerms[0]!.namespaces]).toEqual(['a']);
+  });
+});

@@ -1,5 +1,5 @@
 import { compileLabelSelector, type Selector } from './labels.js';
-import type { Labels, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from './types.js';
+import type { Affinity, Labels, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from './types.js';
 
 /**
  * A compiled pod (anti-)affinity term (kube's `framework.AffinityTerm`): the pods it selects are those whose
@@ -43,6 +43,28 @@ export function podNamespace(pod: Pod): string {
  */
 export function compilePodAffinity(pod: Pod): CompiledPodAffinity {
   const affinity = pod.spec.affinity;
+  if (affinity == null || (affinity.podAffinity == null && affinity.podAntiAffinity == null)) return noPodAffinity;
+  // Terms depend on the affinity and the pod's namespace only: a rewritten pod (bound, status changed) shares them.
+  const namespace = podNamespace(pod);
+  const seen = compiledByAffinity.get(affinity);
+  if (seen !== undefined && seen.namespace === namespace) return seen.compiled;
+  const compiled = compileTerms(pod, affinity);
+  compiledByAffinity.set(affinity, { namespace, compiled });
+  return compiled;
+}
+
+/** What a pod without inter-pod affinity compiles to (shared: most pods have none). */
+const noPodAffinity: CompiledPodAffinity = Object.freeze({
+  requiredAffinityTerms: Object.freeze([]),
+  requiredAntiAffinityTerms: Object.freeze([]),
+  preferredAffinityTerms: Object.freeze([]),
+  preferredAntiAffinityTerms: Object.freeze([]),
+  error: undefined,
+});
+
+const compiledByAffinity = new WeakMap<Affinity, { namespace: string; compiled: CompiledPodAffinity }>();
+
+function compileTerms(pod: Pod, affinity: Affinity): CompiledPodAffinity {
   const errors: string[] = [];
   const compileList = <T>(label: string, compile: () => T[]): T[] => {
     try {
@@ -53,10 +75,10 @@ export function compilePodAffinity(pod: Pod): CompiledPodAffinity {
       return [];
     }
   };
-  const required = affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
-  const requiredAnti = affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
-  const preferred = affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-  const preferredAnti = affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+  const required = affinity.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const requiredAnti = affinity.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const preferred = affinity.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+  const preferredAnti = affinity.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
   return {
     requiredAffinityTerms: compileList('requiredAffinityTerms', () => required.map((term) => newAffinityTerm(pod, term))),
     requiredAntiAffinityTerms: compileList('requiredAntiAffinityTerms', () => requiredAnti.map((term) => newAffinityTerm(pod, term))),

@@ -87,6 +87,26 @@ describe('Framework.schedulePod', () => {
     }
   }
 
+  it.each([
+    [0, 'n4'],
+    [0.25, 'n3'],
+    [0.5, 'n2'],
+    [0.75, 'n1'],
+    [0.9999, 'n1'],
+  ])('breaks a tie among the top nodes with one random number (%f -> %s), in schedulePod and selectHost alike', async (r, expected) => {
+    let calls = 0;
+    const random = () => {
+      calls++;
+      return r;
+    };
+    const fw = framework([{ name: 'ZoneFilter', plugin: ZoneFilter }, { name: 'Flat', plugin: Flat }], { random });
+    const snapshot = Snapshot.from([node('n1'), node('n2'), node('n0', { zone: 'bad' }), node('n3'), node('n4')]);
+    const result = await fw.schedulePod(pod('p'), snapshot);
+    expect(result.suggestedHost).toBe(expected);
+    expect(calls).toBe(1);
+    expect(fw.selectHost(result.nodeScores)).toBe(expected);
+  });
+
   it('returns the top node, with raw and weighted scores per plugin', async () => {
     const fw = framework([{ name: 'ZoneFilter', plugin: ZoneFilter }, { name: 'NameScore', plugin: NameScore, weight: 2 }, { name: 'Flat', plugin: Flat, weight: 3 }]);
     const snapshot = Snapshot.from([node('n1'), node('n42'), node('n7', { zone: 'bad' })]);

@@ -863,22 +863,21 @@ export class Framework implements Handle {
     return table;
   }
 
-  /** Picks uniformly at random among the nodes with the highest total (reservoir sampling, as kube does). */
+  /** Picks uniformly at random among the nodes with the highest total (one random number per pick; see tieToPick). */
   selectHost(scores: readonly NodePluginScores[]): string {
     if (scores.length === 0) throw new Error('empty priority list');
-    let best = scores[0]!;
-    let ties = 1;
-    for (let i = 1; i < scores.length; i++) {
-      const candidate = scores[i]!;
-      if (candidate.totalScore > best.totalScore) {
-        best = candidate;
+    let top = scores[0]!.totalScore;
+    let ties = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const total = scores[i]!.totalScore;
+      if (total > top) {
+        top = total;
         ties = 1;
-      } else if (candidate.totalScore === best.totalScore) {
-        ties++;
-        if (Math.floor(this.random() * ties) === 0) best = candidate;
-      }
+      } else if (total === top) ties++;
     }
-    return best.name;
+    let pick = tieToPick(ties, this.random);
+    for (let i = 0; i < scores.length; i++) if (scores[i]!.totalScore === top && pick-- === 0) return scores[i]!.name;
+    throw new Error('unreachable: no node with the top score');
   }
 
   // ---- Binding cycle points -----------------------------------------------------------------------------
@@ -996,6 +995,15 @@ export class Framework implements Handle {
 
 /** How long an async plugin call may take before it becomes an Error status. */
 export const DefaultAsyncPluginTimeoutMs = 30_000;
+
+/**
+ * Which of `ties` nodes sharing the top score to take, counted in node order: uniform, like kube's reservoir
+ * sampling, with one random number per cycle instead of one per tie (thousands of nodes can tie). A source that
+ * always answers 0 picks the last tie, as the reservoir does.
+ */
+function tieToPick(ties: number, random: () => number): number {
+  return ties - 1 - Math.min(ties - 1, Math.floor(random() * ties));
+}
 
 /** Why a result's scores cannot be read any more. */
 const scoresReadTooLate =
@@ -1143,30 +1151,24 @@ class ScoreTable {
     return null;
   }
 
-  /** The index {@link Framework.selectHost} would pick: reservoir sampling among the highest totals. */
+  /** The index {@link Framework.selectHost} would pick: uniformly among the highest totals. */
   best(random: () => number): number {
     const data = this.data;
     const offset = this.totalsOffset;
     const count = this.nodes.length;
     if (count === 0) throw new Error('empty priority list');
-    let best = 0;
-    let bestTotal = data[offset]!;
-    let ties = 1;
-    for (let i = 1; i < count; i++) {
+    let top = data[offset]!;
+    let ties = 0;
+    for (let i = 0; i < count; i++) {
       const total = data[offset + i]!;
-      if (total > bestTotal) {
-        best = i;
-        bestTotal = total;
+      if (total > top) {
+        top = total;
         ties = 1;
-      } else if (total === bestTotal) {
-        ties++;
-        if (Math.floor(random() * ties) === 0) {
-          best = i;
-          bestTotal = total;
-        }
-      }
+      } else if (total === top) ties++;
     }
-    return best;
+    let pick = tieToPick(ties, random);
+    for (let i = 0; i < count; i++) if (data[offset + i] === top && pick-- === 0) return i;
+    throw new Error('unreachable: no node with the top total');
   }
 
   /** kube's per-node records: each plugin's weighted and raw score and the total, as far as {@link ScoreTable.sum} got. */
