@@ -128,7 +128,10 @@ export interface PostFilterPlugin extends Plugin {
 
 /** PreScore: computes per-cycle scoring state once for the feasible nodes. */
 export interface PreScorePlugin extends Plugin {
-  /** Return Skip to have this plugin's Score skipped for this pod, or null for Success. */
+  /**
+   * Return Skip to have this plugin's Score skipped for this pod, or null for Success. `nodes` are the feasible
+   * nodes; the list is the framework's and is reused by its next cycle: copy it to keep it.
+   */
   preScore(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): MaybePromise<PluginStatus>;
 }
 

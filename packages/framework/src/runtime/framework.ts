@@ -146,8 +146,8 @@ export class Framework implements Handle {
   private nextStartNodeIndex = 0;
   /** NormalizeScore's list, kept between cycles (undefined while a cycle uses it). */
   private normalizeScratch: NodeScore[] | undefined = [];
-  /** schedulePod's score tables (see ScoreBuffer). */
-  private readonly scoreBuffer = new ScoreBuffer();
+  /** schedulePod's feasible list and score numbers, reused (see CycleScratch). */
+  private readonly scratch = new CycleScratch();
 
   constructor(options: FrameworkOptions) {
     const { profile, registry } = options;
@@ -480,12 +480,12 @@ export class Framework implements Handle {
    * The work of {@link Framework.runScorePlugins}, kept in typed arrays (no object per node and plugin): raw
    * scores, final scores and totals. On failure the table holds what kube's would have recorded before it.
    */
-  private async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], buffer?: ScoreBuffer): Promise<{ table: ScoreTable; status: Status | null }> {
+  private async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease): Promise<{ table: ScoreTable; status: Status | null }> {
     const skip = state.skipScorePlugins;
     const plugins = skip.size === 0 ? this.points.score : this.points.score.filter((p) => !skip.has(p.name));
     const count = nodes.length;
     const weights = plugins.map((plugin) => this.scoreWeights.get(plugin.name) ?? 1);
-    const table = new ScoreTable(nodes, plugins, weights, buffer);
+    const table = new ScoreTable(nodes, plugins, weights, scratch);
     if (plugins.length === 0) return { table, status: null };
     let failure: Status | null = null;
     const recordAsync = (p: number, index: number, outcome: { ok: true; value: number | Status } | { ok: false; error: unknown }): void => {
@@ -557,38 +557,43 @@ export class Framework implements Handle {
     this.setSnapshot(snapshot);
     const allNodes = snapshot.list();
     if (allNodes.length === 0) throw new Error('no nodes available to schedule pods');
-    const started = this.metrics ? performance.now() : 0;
-    // The statuses of nodes rejected out of order are worked out only if the pod fits nowhere (then they are read).
-    const found = await this.findFeasibleNodes(state, pod, allNodes, false);
-    if (this.metrics) this.metrics.observePoint('filter', performance.now() - started);
-    if (found.feasible.length === 0) {
-      throw new FitError(pod, allNodes.length, found.diagnosis);
+    const scratch = this.scratch.acquire();
+    try {
+      const started = this.metrics ? performance.now() : 0;
+      // The statuses of nodes rejected out of order are worked out only if the pod fits nowhere (then they are read).
+      const found = await this.findFeasibleNodes(state, pod, allNodes, false, scratch?.feasible);
+      if (this.metrics) this.metrics.observePoint('filter', performance.now() - started);
+      if (found.feasible.length === 0) {
+        throw new FitError(pod, allNodes.length, found.diagnosis);
+      }
+      const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size + found.unsettled;
+      if (found.feasible.length === 1) {
+        return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
+      }
+      const scoreStarted = this.metrics ? performance.now() : 0;
+      const table = await this.prioritize(state, pod, found.feasible, scratch);
+      if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
+      const suggestedHost = found.feasible[table.best(this.random)]!.name;
+      const feasibleNodes = found.feasible.length;
+      let nodeScores: NodePluginScores[] | undefined;
+      // The per-node score records are built only for a caller that reads them, from the scratch while it still
+      // holds this cycle's nodes and scores.
+      return {
+        suggestedHost,
+        evaluatedNodes,
+        feasibleNodes,
+        get nodeScores() {
+          if (nodeScores === undefined) {
+            if (table.lease?.revoked) throw new Error(`${scoresReadTooLate} (pod ${objectKey(pod.metadata)})`);
+            nodeScores = table.nodePluginScores();
+          }
+          return nodeScores;
+        },
+        state,
+      };
+    } finally {
+      scratch?.release();
     }
-    const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size + found.unsettled;
-    if (found.feasible.length === 1) {
-      return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
-    }
-    const scoreStarted = this.metrics ? performance.now() : 0;
-    const table = await this.prioritize(state, pod, found.feasible, this.scoreBuffer);
-    if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
-    const suggestedHost = found.feasible[table.best(this.random)]!.name;
-    table.lease?.release();
-    let nodeScores: NodePluginScores[] | undefined;
-    // The per-node score records are built only for a caller that reads them, from the shared score buffer while
-    // it still holds this cycle's scores.
-    return {
-      suggestedHost,
-      evaluatedNodes,
-      feasibleNodes: found.feasible.length,
-      get nodeScores() {
-        if (nodeScores === undefined) {
-          if (table.lease?.revoked) throw new Error(`${scoresReadTooLate} (pod ${objectKey(pod.metadata)})`);
-          nodeScores = table.nodePluginScores();
-        }
-        return nodeScores;
-      },
-      state,
-    };
   }
 
   /** PreFilter then Filter; returns feasible nodes and the diagnosis of the others. */
@@ -602,7 +607,7 @@ export class Framework implements Handle {
    * {@link Framework.findNodesThatPassFilters}) get their statuses only when no node fits, and `unsettled`
    * counts the rejected nodes left out of the diagnosis.
    */
-  private async findFeasibleNodes(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[], completeDiagnosis: boolean) {
+  private async findFeasibleNodes(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[], completeDiagnosis: boolean, feasibleInto?: NodeInfo[]) {
     const diagnosis = newDiagnosis();
     const pre = await this.runPreFilterPlugins(state, pod, allNodes);
     for (const name of pre.pluginsWithNodes) diagnosis.unschedulablePlugins.add(name);
@@ -622,7 +627,7 @@ export class Framework implements Handle {
       const plugins = [...diagnosis.unschedulablePlugins].sort();
       diagnosis.nodeToStatus.absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) ${goList(plugins)}`);
     }
-    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis);
+    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis, feasibleInto);
     let unsettled = rejectedOutOfOrder?.nodes.length ?? 0;
     if (rejectedOutOfOrder !== undefined && (completeDiagnosis || feasible.length === 0)) {
       await this.settleRejections(state, pod, rejectedOutOfOrder, diagnosis);
@@ -647,6 +652,7 @@ export class Framework implements Handle {
     pod: Pod,
     nodes: readonly NodeInfo[],
     diagnosis: Diagnosis,
+    feasibleInto?: NodeInfo[],
   ): Promise<{ feasible: NodeInfo[]; rejectedOutOfOrder: RejectedOutOfOrder | undefined }> {
     const numAllNodes = nodes.length;
     if (numAllNodes === 0) return { feasible: [], rejectedOutOfOrder: undefined };
@@ -661,7 +667,8 @@ export class Framework implements Handle {
     const active = this.activeFilters(state.skipFilterPlugins);
     // Until the first async answer nodes are recorded in index order straight into `feasible`; after it,
     // answers arrive in any order and are placed by index, then appended.
-    const feasible: NodeInfo[] = new Array(Math.min(numNodesToFind, numAllNodes));
+    // Written by index and cut to length at the end, so a reused list keeps its capacity.
+    const feasible: NodeInfo[] = feasibleInto ?? new Array(Math.min(numNodesToFind, numAllNodes));
     let inOrder = 0;
     let feasibleByIndex: (NodeInfo | undefined)[] | undefined;
     let feasibleCount = 0;
@@ -847,19 +854,13 @@ export class Framework implements Handle {
     return (await this.prioritize(state, pod, nodes)).nodePluginScores();
   }
 
-  /**
-   * {@link Framework.prioritizeNodes} as a score table; throws on a PreScore or Score error. With `buffer` the
-   * table lives in it when it is free, leased until the caller releases it.
-   */
-  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], buffer?: ScoreBuffer): Promise<ScoreTable> {
+  /** {@link Framework.prioritizeNodes} as a score table (in `scratch` when given); throws on a PreScore or Score error. */
+  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease): Promise<ScoreTable> {
     if (this.points.score.length === 0) return ScoreTable.constant(nodes, 1);
     const pre = await this.runPreScorePlugins(state, pod, nodes);
     if (pre) throw pre.asError();
-    const { table, status } = await this.scoreNodes(state, pod, nodes, buffer);
-    if (status) {
-      table.lease?.release();
-      throw status.asError();
-    }
+    const { table, status } = await this.scoreNodes(state, pod, nodes, scratch);
+    if (status) throw status.asError();
     return table;
   }
 
@@ -1009,11 +1010,23 @@ function tieToPick(ties: number, random: () => number): number {
 const scoresReadTooLate =
   'ScheduleResult.nodeScores read after the framework scored another pod: read them (or copy them) before the next cycle of the same framework';
 
-/** A table's hold on a {@link ScoreBuffer}. */
-class ScoreLease {
+/** A cycle's hold on its framework's {@link CycleScratch}, from Filter until the host is picked. */
+class ScratchLease {
   released = false;
-  /** The buffer now holds another table's scores. */
+  /** A later cycle took the scratch: what this one left there is gone. */
   revoked = false;
+
+  constructor(private readonly scratch: CycleScratch) {}
+
+  /** The list to collect the feasible nodes in (it still holds the last cycle's: overwrite, then set the length). */
+  get feasible(): NodeInfo[] {
+    return this.scratch.feasible;
+  }
+
+  /** `length` zeroed numbers for the score table. */
+  scores(length: number): Float64Array {
+    return this.scratch.scores(length);
+  }
 
   release(): void {
     this.released = true;
@@ -1021,27 +1034,32 @@ class ScoreLease {
 }
 
 /**
- * One framework's score tables, reused cycle after cycle. A Float64Array of its own per cycle is a backing store
- * allocated outside the JS heap and freed only when a collection finds its wrapper dead: between two young
- * collections thousands of cycles' tables waited (tens of MB on 5,000 nodes), and allocating them cost as much
- * as some plugins. A table holds the buffer from Score until its cycle has picked the host (while held, a
- * concurrent cycle gets a table of its own); the next table revokes the previous one, whose lazily built score
- * records then refuse to read rather than read another pod's scores.
+ * What schedulePod allocates afresh otherwise every cycle, kept per framework: the feasible-node list and the score
+ * table's numbers. Both outlived the young generation's collections and went to old space to die there (V8
+ * pretenures such allocation sites), or, for a Float64Array, waited as backing stores outside the heap: on 5,000
+ * nodes tens of MB at a time. A cycle holds the scratch until it has picked its host (a concurrent cycle meanwhile
+ * gets fresh ones); the next cycle revokes the previous lease, and that result's lazily built score records then
+ * refuse to read rather than read another pod's.
  */
-class ScoreBuffer {
+class CycleScratch {
+  readonly feasible: NodeInfo[] = [];
   private data = new Float64Array(0);
-  private current: ScoreLease | undefined;
+  private current: ScratchLease | undefined;
 
-  /** `length` zeroed numbers with their lease, or undefined while the buffer is held. */
-  lease(length: number): { data: Float64Array; lease: ScoreLease } | undefined {
+  /** A lease on the scratch, or undefined while another cycle holds it. */
+  acquire(): ScratchLease | undefined {
     const previous = this.current;
     if (previous !== undefined && !previous.released) return undefined;
     if (previous !== undefined) previous.revoked = true;
+    const lease = new ScratchLease(this);
+    this.current = lease;
+    return lease;
+  }
+
+  scores(length: number): Float64Array {
     if (this.data.length < length) this.data = new Float64Array(Math.max(length, this.data.length * 2));
     else this.data.fill(0, 0, length);
-    const lease = new ScoreLease();
-    this.current = lease;
-    return { data: this.data.length === length ? this.data : this.data.subarray(0, length), lease };
+    return this.data.length === length ? this.data : this.data.subarray(0, length);
   }
 }
 
@@ -1074,7 +1092,7 @@ class ScoreTable {
     readonly nodes: readonly NodeInfo[],
     readonly plugins: readonly ScorePlugin[],
     readonly weights: readonly number[],
-    buffer?: ScoreBuffer,
+    scratch?: ScratchLease,
   ) {
     const count = nodes.length;
     this.finalOffset = [];
@@ -1088,13 +1106,12 @@ class ScoreTable {
       }
     }
     this.totalsOffset = next;
-    const leased = buffer?.lease(next + count);
-    this.data = leased?.data ?? new Float64Array(next + count);
-    this.lease = leased?.lease;
+    this.data = scratch ? scratch.scores(next + count) : new Float64Array(next + count);
+    this.lease = scratch;
   }
 
-  /** Set when the table lives in a framework's shared {@link ScoreBuffer}. */
-  readonly lease: ScoreLease | undefined;
+  /** Set when the table lives in a framework's {@link CycleScratch}. */
+  readonly lease: ScratchLease | undefined;
 
   /** A table without plugins where every node totals `total` (kube's answer when no Score plugin is enabled). */
   static constant(nodes: readonly NodeInfo[], total: number): ScoreTable {
