@@ -717,8 +717,10 @@ export class Framework implements Handle {
       if (probe >= 0) {
         const verdict = this.probeFilter(probe, state, pod, nodeInfo);
         if (verdict === null) skip = probe;
-        else if (verdict === undefined) probing = false;
-        else {
+        else if (verdict === undefined) {
+          probing = false;
+          probe = -1;
+        } else {
           rejectedOutOfOrder ??= { active, nodes: [], statuses: [] };
           rejectedOutOfOrder.nodes.push(nodeInfo);
           rejectedOutOfOrder.statuses.push(verdict);
@@ -734,7 +736,6 @@ export class Framework implements Handle {
       }
       if (status !== null && probing && status.plugin !== lastRejector && status.isRejected()) probe = this.filterIndex(status.plugin);
       record(i, nodeInfo, status);
-      if (!probing) probe = -1;
     }
     if (pending !== undefined) {
       // A Filter answered with a promise: wait for that node, then run the remaining nodes on the parallelizer.
@@ -864,21 +865,11 @@ export class Framework implements Handle {
     return table;
   }
 
-  /** Picks uniformly at random among the nodes with the highest total (one random number per pick; see tieToPick). */
+  /** Picks uniformly at random among the nodes with the highest total (one random number per pick; see pickTop). */
   selectHost(scores: readonly NodePluginScores[]): string {
-    if (scores.length === 0) throw new Error('empty priority list');
-    let top = scores[0]!.totalScore;
-    let ties = 0;
-    for (let i = 0; i < scores.length; i++) {
-      const total = scores[i]!.totalScore;
-      if (total > top) {
-        top = total;
-        ties = 1;
-      } else if (total === top) ties++;
-    }
-    let pick = tieToPick(ties, this.random);
-    for (let i = 0; i < scores.length; i++) if (scores[i]!.totalScore === top && pick-- === 0) return scores[i]!.name;
-    throw new Error('unreachable: no node with the top score');
+    // A Float64Array like the score table's, so that pickTop sees one kind of array.
+    const totals = Float64Array.from(scores, (entry) => entry.totalScore);
+    return scores[pickTop(totals, 0, totals.length, this.random)]!.name;
   }
 
   // ---- Binding cycle points -----------------------------------------------------------------------------
@@ -998,12 +989,24 @@ export class Framework implements Handle {
 export const DefaultAsyncPluginTimeoutMs = 30_000;
 
 /**
- * Which of `ties` nodes sharing the top score to take, counted in node order: uniform, like kube's reservoir
- * sampling, with one random number per cycle instead of one per tie (thousands of nodes can tie). A source that
- * always answers 0 picks the last tie, as the reservoir does.
+ * The index (from 0) of a node with the highest of the `count` totals at `totals[offset...]`, uniformly at random
+ * among the ties, like kube's reservoir sampling but with one random number per pick instead of one per tie
+ * (thousands of nodes can tie). A source that always answers 0 picks the last tie, as the reservoir does.
  */
-function tieToPick(ties: number, random: () => number): number {
-  return ties - 1 - Math.min(ties - 1, Math.floor(random() * ties));
+function pickTop(totals: ArrayLike<number>, offset: number, count: number, random: () => number): number {
+  if (count === 0) throw new Error('empty priority list');
+  let top = totals[offset]!;
+  let ties = 0;
+  for (let i = 0; i < count; i++) {
+    const total = totals[offset + i]!;
+    if (total > top) {
+      top = total;
+      ties = 1;
+    } else if (total === top) ties++;
+  }
+  let pick = ties - 1 - Math.min(ties - 1, Math.floor(random() * ties));
+  for (let i = 0; i < count; i++) if (totals[offset + i] === top && pick-- === 0) return i;
+  throw new Error('unreachable: no node with the top total');
 }
 
 /** Why a result's scores cannot be read any more. */
@@ -1170,22 +1173,7 @@ class ScoreTable {
 
   /** The index {@link Framework.selectHost} would pick: uniformly among the highest totals. */
   best(random: () => number): number {
-    const data = this.data;
-    const offset = this.totalsOffset;
-    const count = this.nodes.length;
-    if (count === 0) throw new Error('empty priority list');
-    let top = data[offset]!;
-    let ties = 0;
-    for (let i = 0; i < count; i++) {
-      const total = data[offset + i]!;
-      if (total > top) {
-        top = total;
-        ties = 1;
-      } else if (total === top) ties++;
-    }
-    let pick = tieToPick(ties, random);
-    for (let i = 0; i < count; i++) if (data[offset + i] === top && pick-- === 0) return i;
-    throw new Error('unreachable: no node with the top total');
+    return pickTop(this.data, this.totalsOffset, this.nodes.length, random);
   }
 
   /** kube's per-node records: each plugin's weighted and raw score and the total, as far as {@link ScoreTable.sum} got. */
