@@ -19,6 +19,7 @@ import {
   type ScorePlugin,
   type Selector,
   StateKey,
+  stateNotFound,
   Status,
   Tokens,
   type WeightedAffinityTerm,
@@ -140,7 +141,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   filter(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status | null {
     const preFilter = state.read(preFilterStateKey);
-    if (preFilter === undefined) return missingState(preFilterStateKey);
+    if (preFilter === undefined) return stateNotFound(preFilterStateKey);
     const node = nodeInfo.node;
     if (!node) return Status.error(new Error('node not found'));
     return filterNode(preFilter, node);
@@ -174,13 +175,13 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   score(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): number | Status {
     const preScore = state.read(preScoreStateKey);
-    if (preScore === undefined) return missingState(preScoreStateKey);
+    if (preScore === undefined) return stateNotFound(preScoreStateKey);
     return preScore.topologyScores.scoreOf(nodeInfo.node?.metadata.labels);
   }
 
   normalizeScore(state: CycleState, _pod: Pod, scores: NodeScore[]): Status | null {
     const preScore = state.read(preScoreStateKey);
-    if (preScore === undefined) return missingState(preScoreStateKey);
+    if (preScore === undefined) return stateNotFound(preScoreStateKey);
     if (preScore.topologyScores.size === 0) return null;
     normalizeScores(scores);
     return null;
@@ -232,7 +233,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   private updateState(state: CycleState, changed: PodInfo, nodeInfo: NodeInfo, delta: 1 | -1): Status | null {
     const preFilter = state.read(preFilterStateKey);
-    if (preFilter === undefined) return missingState(preFilterStateKey);
+    if (preFilter === undefined) return stateNotFound(preFilterStateKey);
     updateWithPod(preFilter, changed, nodeInfo.node, delta);
     return null;
   }
@@ -286,8 +287,4 @@ function addTermsSignature(parts: string[], kind: string, terms: readonly (Affin
 function selectorKey(selector: Selector): string {
   const requirements = selector.requirements.map((r) => `${r.key}\u0001${r.operator}\u0001${r.values.join('\u0002')}`).join('\u0003');
   return `${selector.empty}\u0004${selector.error ?? ''}\u0004${requirements}`;
-}
-
-function missingState(key: StateKey<unknown>): Status {
-  return Status.error(new Error(`reading "${key.description}" from cycleState: not found`));
 }

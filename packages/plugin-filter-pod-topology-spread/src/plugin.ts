@@ -15,6 +15,7 @@ import {
   type PreScorePlugin,
   type ScorePlugin,
   StateKey,
+  stateNotFound,
   Status,
   Tokens,
   type TopologySpreadConstraint,
@@ -99,7 +100,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
   filter(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status | null {
     const preFilter = state.read(preFilterStateKey);
-    if (preFilter === undefined) return missingState(preFilterStateKey);
+    if (preFilter === undefined) return stateNotFound(preFilterStateKey);
     const node = nodeInfo.node;
     if (!node) return Status.error(new Error('node not found'));
     return filterNode(preFilter, node);
@@ -119,13 +120,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
   score(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): number | Status {
     const preScore = state.read(preScoreStateKey);
-    if (preScore === undefined) return missingState(preScoreStateKey);
+    if (preScore === undefined) return stateNotFound(preScoreStateKey);
     return scoreNode(preScore, nodeInfo);
   }
 
   normalizeScore(state: CycleState, _pod: Pod, scores: NodeScore[]): Status | null {
     const preScore = state.read(preScoreStateKey);
-    if (preScore === undefined) return missingState(preScoreStateKey);
+    if (preScore === undefined) return stateNotFound(preScoreStateKey);
     normalizeScores(preScore, scores);
     return null;
   }
@@ -136,12 +137,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
   private updateState(state: CycleState, podToSchedule: Pod, changed: PodHolder, nodeInfo: NodeInfo, delta: 1 | -1): Status | null {
     const preFilter = state.read(preFilterStateKey);
-    if (preFilter === undefined) return missingState(preFilterStateKey);
+    if (preFilter === undefined) return stateNotFound(preFilterStateKey);
     updateWithPod(preFilter, changed.pod, podToSchedule, nodeInfo.node, delta);
     return null;
   }
-}
-
-function missingState(key: StateKey<unknown>): Status {
-  return Status.error(new Error(`reading "${key.description}" from cycleState: not found`));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CycleState, type StateData, StateKey } from './cycle-state.js';
+import { Code } from '../status/status.js';
+import { CycleState, type StateData, StateKey, stateNotFound } from './cycle-state.js';
 
 class Counter implements StateData {
   constructor(public count: number) {}
@@ -50,5 +51,13 @@ describe('CycleState', () => {
     expect(copy.read(removed)).toBeUndefined();
     expect([...copy.skipFilterPlugins]).toEqual(['A']);
     expect(copy.skipFilterPlugins).not.toBe(state.skipFilterPlugins);
+  });
+});
+
+describe('stateNotFound', () => {
+  it('is an Error status naming the key as kube words it', () => {
+    const status = stateNotFound(new StateKey<number>('PreFilterExample'));
+    expect(status.code).toBe(Code.Error);
+    expect(status.message()).toBe('reading "PreFilterExample" from cycleState: not found');
   });
 });

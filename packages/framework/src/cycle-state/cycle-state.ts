@@ -1,3 +1,5 @@
+import { Status } from '../status/status.js';
+
 /**
  * A typed key into {@link CycleState}. Keys are compared by identity, so two plugins can never collide
  * even when they choose the same description.
@@ -81,4 +83,12 @@ export class CycleState {
 
 function isStateData(value: unknown): value is StateData {
   return typeof value === 'object' && value !== null && typeof (value as StateData).clone === 'function';
+}
+
+/**
+ * The Error status kube's plugins return when a point finds no state from the point that should have written it
+ * (`reading "<key>" from cycleState: not found`), for plugins that report it rather than throw.
+ */
+export function stateNotFound(key: StateKey<unknown>): Status {
+  return Status.error(new Error(`reading "${key.description}" from cycleState: not found`));
 }
