@@ -14,8 +14,6 @@ import {
   type ExtensionPoint,
   ExtensionPoints,
   implementsPoint,
-  MaxNodeScore,
-  MinNodeScore,
   type MaybePromise,
   type NodeScore,
   type NodeToStatus,
@@ -33,7 +31,6 @@ import {
   type QueuedPodInfo,
   type QueueSortPlugin,
   type ReservePlugin,
-  type ScorePlugin,
 } from '../plugins/extension-points.js';
 import type { Handle, WaitingPod } from '../plugins/handle.js';
 import type { Registry } from '../registry/registry.js';
@@ -41,28 +38,14 @@ import { Code, Status } from '../status/status.js';
 import type { Binder, PodDeleter } from '../store/binder.js';
 import type { ObjectLister } from '../store/object-lister.js';
 import { StaticObjectLister } from '../store/object-lister.js';
+import { CycleScratch, type ScratchLease } from './cycle-scratch.js';
 import { FitError } from './fit-error.js';
 import { isThenable, settle } from './maybe-promise.js';
 import type { FrameworkMetrics } from './metrics.js';
+import { type NodePluginScores, nodeScoreList, pickTop, ScoreTable } from './score-table.js';
 import { type Diagnosis, newDiagnosis } from './node-to-status.js';
 import { numFeasibleNodesToFind as numFeasibleNodesToFindFor } from './sampling.js';
 import { WaitingPods } from './waiting-pods.js';
-
-/** One score plugin's result on one node. */
-export interface PluginScore {
-  name: string;
-  /** The final score: normalized, times the weight. */
-  score: number;
-  /** The score before NormalizeScore and the weight. */
-  raw: number;
-}
-
-/** A feasible node's scores (kube's NodePluginScores). */
-export interface NodePluginScores {
-  name: string;
-  scores: PluginScore[];
-  totalScore: number;
-}
 
 /** Everything a caller may want to show about a successful placement. */
 export interface ScheduleResult {
@@ -988,83 +971,9 @@ export class Framework implements Handle {
 /** How long an async plugin call may take before it becomes an Error status. */
 export const DefaultAsyncPluginTimeoutMs = 30_000;
 
-/**
- * The index (from 0) of a node with the highest of the `count` totals at `totals[offset...]`, uniformly at random
- * among the ties, like kube's reservoir sampling but with one random number per pick instead of one per tie
- * (thousands of nodes can tie). A source that always answers 0 picks the last tie, as the reservoir does.
- */
-function pickTop(totals: ArrayLike<number>, offset: number, count: number, random: () => number): number {
-  if (count === 0) throw new Error('empty priority list');
-  let top = totals[offset]!;
-  let ties = 0;
-  for (let i = 0; i < count; i++) {
-    const total = totals[offset + i]!;
-    if (total > top) {
-      top = total;
-      ties = 1;
-    } else if (total === top) ties++;
-  }
-  let pick = ties - 1 - Math.min(ties - 1, Math.floor(random() * ties));
-  for (let i = 0; i < count; i++) if (totals[offset + i] === top && pick-- === 0) return i;
-  throw new Error('unreachable: no node with the top total');
-}
-
 /** Why a result's scores cannot be read any more. */
 const scoresReadTooLate =
   'ScheduleResult.nodeScores read after the framework scored another pod: read them (or copy them) before the next cycle of the same framework';
-
-/** A cycle's hold on its framework's {@link CycleScratch}, from Filter until the host is picked. */
-class ScratchLease {
-  released = false;
-  /** A later cycle took the scratch: what this one left there is gone. */
-  revoked = false;
-
-  constructor(private readonly scratch: CycleScratch) {}
-
-  /** The list to collect the feasible nodes in (it still holds the last cycle's: overwrite, then set the length). */
-  get feasible(): NodeInfo[] {
-    return this.scratch.feasible;
-  }
-
-  /** `length` zeroed numbers for the score table. */
-  scores(length: number): Float64Array {
-    return this.scratch.scores(length);
-  }
-
-  release(): void {
-    this.released = true;
-  }
-}
-
-/**
- * What schedulePod allocates afresh otherwise every cycle, kept per framework: the feasible-node list and the score
- * table's numbers. Both outlived the young generation's collections and went to old space to die there (V8
- * pretenures such allocation sites), or, for a Float64Array, waited as backing stores outside the heap: on 5,000
- * nodes tens of MB at a time. A cycle holds the scratch until it has picked its host (a concurrent cycle meanwhile
- * gets fresh ones); the next cycle revokes the previous lease, and that result's lazily built score records then
- * refuse to read rather than read another pod's.
- */
-class CycleScratch {
-  readonly feasible: NodeInfo[] = [];
-  private data = new Float64Array(0);
-  private current: ScratchLease | undefined;
-
-  /** A lease on the scratch, or undefined while another cycle holds it. */
-  acquire(): ScratchLease | undefined {
-    const previous = this.current;
-    if (previous !== undefined && !previous.released) return undefined;
-    if (previous !== undefined) previous.revoked = true;
-    const lease = new ScratchLease(this);
-    this.current = lease;
-    return lease;
-  }
-
-  scores(length: number): Float64Array {
-    if (this.data.length < length) this.data = new Float64Array(Math.max(length, this.data.length * 2));
-    else this.data.fill(0, 0, length);
-    return this.data.length === length ? this.data : this.data.subarray(0, length);
-  }
-}
 
 /** Nodes Filter rejected through a probe, with the probe's rejection; their statuses in chain order come later. */
 interface RejectedOutOfOrder {
@@ -1075,141 +984,6 @@ interface RejectedOutOfOrder {
 }
 
 type Guard = <T>(value: PromiseLike<T> | T, point: string, pluginName: string) => Promise<T>;
-
-/**
- * The scores of one cycle: per plugin the raw scores and the final (normalized) ones, and the weighted totals.
- * They share one typed array (a single allocation per cycle, kept off the JS heap): the raw scores of plugin p
- * at `p * nodes`, then the final scores of each plugin that normalizes, then the totals.
- * {@link ScoreTable.nodePluginScores} gives kube's per-node records.
- */
-class ScoreTable {
-  private readonly data: Float64Array;
-  /** Per plugin, where its final scores start (its raw scores' offset when it does not normalize). */
-  private readonly finalOffset: number[];
-  private readonly totalsOffset: number;
-  /** Plugins whose weighted scores are summed into the totals; then, of the next plugin, the first `partialNodes` nodes. */
-  private summedPlugins = 0;
-  private partialNodes = 0;
-
-  constructor(
-    readonly nodes: readonly NodeInfo[],
-    readonly plugins: readonly ScorePlugin[],
-    readonly weights: readonly number[],
-    scratch?: ScratchLease,
-  ) {
-    const count = nodes.length;
-    this.finalOffset = [];
-    let next = plugins.length * count;
-    for (let p = 0; p < plugins.length; p++) {
-      if (plugins[p]!.normalizeScore) {
-        this.finalOffset.push(next);
-        next += count;
-      } else {
-        this.finalOffset.push(p * count);
-      }
-    }
-    this.totalsOffset = next;
-    this.data = scratch ? scratch.scores(next + count) : new Float64Array(next + count);
-    this.lease = scratch;
-  }
-
-  /** Set when the table lives in a framework's {@link CycleScratch}. */
-  readonly lease: ScratchLease | undefined;
-
-  /** A table without plugins where every node totals `total` (kube's answer when no Score plugin is enabled). */
-  static constant(nodes: readonly NodeInfo[], total: number): ScoreTable {
-    const table = new ScoreTable(nodes, [], []);
-    table.data.fill(total);
-    return table;
-  }
-
-  setRaw(plugin: number, node: number, score: number): void {
-    this.data[plugin * this.nodes.length + node] = score;
-  }
-
-  raw(plugin: number, node: number): number {
-    return this.data[plugin * this.nodes.length + node]!;
-  }
-
-  setFinal(plugin: number, node: number, score: number): void {
-    this.data[this.finalOffset[plugin]! + node] = score;
-  }
-
-  final(plugin: number, node: number): number {
-    return this.data[this.finalOffset[plugin]! + node]!;
-  }
-
-  total(node: number): number {
-    return this.data[this.totalsOffset + node]!;
-  }
-
-  /**
-   * Checks every final score (an integer in [MinNodeScore, MaxNodeScore]) plugin by plugin and sums the weighted
-   * ones; returns the Error status of the first invalid score, with the totals summed up to it.
-   */
-  sum(): Status | null {
-    const data = this.data;
-    const count = this.nodes.length;
-    const totals = this.totalsOffset;
-    for (let p = 0; p < this.plugins.length; p++) {
-      const weight = this.weights[p]!;
-      const base = this.finalOffset[p]!;
-      for (let i = 0; i < count; i++) {
-        const score = data[base + i]!;
-        if (!Number.isInteger(score) || score > MaxNodeScore || score < MinNodeScore) {
-          this.summedPlugins = p;
-          this.partialNodes = i;
-          const name = this.plugins[p]!.name;
-          return Status.error(
-            new Error(`plugin "${name}" returns an invalid score ${score}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`),
-          ).withPlugin(name);
-        }
-        data[totals + i]! += score * weight;
-      }
-    }
-    this.summedPlugins = this.plugins.length;
-    return null;
-  }
-
-  /** The index {@link Framework.selectHost} would pick: uniformly among the highest totals. */
-  best(random: () => number): number {
-    return pickTop(this.data, this.totalsOffset, this.nodes.length, random);
-  }
-
-  /** kube's per-node records: each plugin's weighted and raw score and the total, as far as {@link ScoreTable.sum} got. */
-  nodePluginScores(): NodePluginScores[] {
-    const count = this.nodes.length;
-    const out: NodePluginScores[] = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = { name: this.nodes[i]!.name, scores: [], totalScore: this.total(i) };
-    const lastPlugin = Math.min(this.plugins.length, this.summedPlugins + (this.partialNodes > 0 ? 1 : 0));
-    for (let p = 0; p < lastPlugin; p++) {
-      const name = this.plugins[p]!.name;
-      const weight = this.weights[p]!;
-      const lastNode = p < this.summedPlugins ? count : this.partialNodes;
-      for (let i = 0; i < lastNode; i++) out[i]!.scores.push({ name, score: this.final(p, i) * weight, raw: this.raw(p, i) });
-    }
-    return out;
-  }
-}
-
-/** `list` (reused when given) filled with one {name, score} per node: the raw scores of plugin `plugin`. */
-function nodeScoreList(list: NodeScore[] | undefined, table: ScoreTable, plugin: number): NodeScore[] {
-  const out = list ?? [];
-  const nodes = table.nodes;
-  const count = nodes.length;
-  if (out.length > count) out.length = count;
-  for (let i = 0; i < count; i++) {
-    const score = table.raw(plugin, i);
-    // The framework owns these objects; plugins see `name` as read-only.
-    const entry = out[i] as { name: string; score: number } | undefined;
-    if (entry === undefined) out.push({ name: nodes[i]!.name, score });
-    else {
-      entry.name = nodes[i]!.name;
-      entry.score = score;
-    }
-  }
-  return out;
-}
 
 /** The abort reason of a Filter run that found enough nodes (a shared value: abort() would build a DOMException). */
 const stopReason = new Error('enough feasible nodes');
