@@ -41,6 +41,7 @@ import { StaticObjectLister } from '../store/object-lister.js';
 import { CycleScratch, type ScratchLease } from './cycle-scratch.js';
 import { FitError } from './fit-error.js';
 import { isThenable, settle } from './maybe-promise.js';
+import { filterFailure, type Guard, goList, pluginError, runSequence, wrapError } from './plugin-calls.js';
 import type { FrameworkMetrics } from './metrics.js';
 import { type NodePluginScores, nodeScoreList, pickTop, ScoreTable } from './score-table.js';
 import { type Diagnosis, newDiagnosis } from './node-to-status.js';
@@ -983,8 +984,6 @@ interface RejectedOutOfOrder {
   readonly statuses: Status[];
 }
 
-type Guard = <T>(value: PromiseLike<T> | T, point: string, pluginName: string) => Promise<T>;
-
 /** The abort reason of a Filter run that found enough nodes (a shared value: abort() would build a DOMException). */
 const stopReason = new Error('enough feasible nodes');
 
@@ -1005,77 +1004,4 @@ function referencedPlugins(profile: ProfileConfig): string[] {
     for (const ref of set?.enabled ?? []) if (ref.name !== '*') names.add(ref.name);
   }
   return [...names];
-}
-
-function filterFailure(plugin: Plugin, status: Status): Status {
-  if (status.isRejected()) return status.withPlugin(plugin.name);
-  return wrapError(`running "${plugin.name}" filter plugin`, plugin.name, status);
-}
-
-/** An Error status for a plugin that threw or rejected its promise. */
-function pluginError(point: string, pluginName: string, error: unknown): Status {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Status(Code.Error, [`running ${point} plugin "${pluginName}": ${message}`], error).withPlugin(pluginName);
-}
-
-function wrapError(context: string, pluginName: string, status: Status): Status {
-  return new Status(Code.Error, [`${context}: ${status.message()}`], status.cause ?? status).withPlugin(pluginName);
-}
-
-/** Go's `%v` of a string slice: `[a b c]`. */
-function goList(items: readonly string[]): string {
-  return `[${items.join(' ')}]`;
-}
-
-/**
- * Runs `call` for each plugin in order, stopping at the first status `check` maps to non-null. Stays
- * synchronous until a plugin returns a promise; throws become Error statuses.
- */
-function runSequence<P extends Plugin>(
-  point: string,
-  guard: Guard,
-  plugins: readonly P[],
-  call: (plugin: P) => MaybePromise<PluginStatus>,
-  check: (plugin: P, status: Status) => Status | null,
-): MaybePromise<Status | null> {
-  for (let i = 0; i < plugins.length; i++) {
-    const plugin = plugins[i]!;
-    let value: MaybePromise<PluginStatus>;
-    try {
-      value = call(plugin);
-    } catch (error) {
-      return pluginError(point, plugin.name, error);
-    }
-    if (isThenable(value)) return continueAsync(point, plugins, i, value, call, check, guard);
-    if (value != null) {
-      const stop = check(plugin, value);
-      if (stop) return stop;
-    }
-  }
-  return null;
-}
-
-async function continueAsync<P extends Plugin>(
-  point: string,
-  plugins: readonly P[],
-  index: number,
-  pending: PromiseLike<PluginStatus>,
-  call: (plugin: P) => MaybePromise<PluginStatus>,
-  check: (plugin: P, status: Status) => Status | null,
-  guard: Guard,
-): Promise<Status | null> {
-  for (let i = index; i < plugins.length; i++) {
-    const plugin = plugins[i]!;
-    let value: PluginStatus;
-    try {
-      value = await guard(i === index ? pending : call(plugin), point, plugin.name);
-    } catch (error) {
-      return pluginError(point, plugin.name, error);
-    }
-    if (value != null) {
-      const stop = check(plugin, value);
-      if (stop) return stop;
-    }
-  }
-  return null;
 }
