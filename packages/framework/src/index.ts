@@ -24,6 +24,8 @@ export * from './runtime/maybe-promise.js';
 export * from './runtime/metrics.js';
 export * from './runtime/node-to-status.js';
 export * from './runtime/sampling.js';
+export type { ScheduleResult } from './runtime/schedule-one.js';
+export type { NodePluginScores, PluginScore } from './runtime/score-table.js';
 export * from './runtime/waiting-pods.js';
 export * from './status/status.js';
 export * from './store/binder.js';
