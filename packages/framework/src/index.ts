@@ -15,6 +15,7 @@ export * from './plugins/events.js';
 export * from './plugins/extension-points.js';
 export * from './plugins/handle.js';
 export * from './plugins/normalize.js';
+export * from './registry/define-plugin.js';
 export * from './registry/registry.js';
 export * from './registry/tokens.js';
 export * from './runtime/fit-error.js';
