@@ -28,7 +28,7 @@ describe('publishable packages', () => {
     expect(names.every((name) => name.startsWith('@schedkit/'))).toBe(true);
   });
 
-  it('pass publint (strict) and @arethetypeswrong/cli (ESM-only profile) as packed tarballs', async () => {
+  it('pass publint (strict) and @arethetypeswrong/cli (node16 profile, require(esm) allowed) as packed tarballs', async () => {
     assertBuilt(packages);
     const { code, output } = await attempt(process.execPath, [join(repoRoot, 'scripts/check-packages.mjs')]);
     expect(code, output).toBe(0);
