@@ -16,7 +16,7 @@ const plugin = definePlugin({
   packageName: '@acme/prefer-tier',
   name: 'PreferTier',
   frameworkRange: '*',
-  args: { safeParse: (input) => ({ success: true as const, data: { tier: String((input as { tier?: string }).tier ?? 'gold') } }) },
+  args: { safeParse: (input: unknown) => ({ success: true as const, data: { tier: String((input as { tier?: string }).tier ?? 'gold') } }) },
   plugin: PreferTier,
 });
 
