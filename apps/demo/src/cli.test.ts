@@ -154,7 +154,7 @@ describe('bad input: one line on stderr naming the file or flag, exit 2, nothing
     [['--nodes', '3', '--zones', '5'], 'schedkit: error: --zones 5: a cluster of 3 nodes has at most 3 zones'],
     [['--pods', '10', '--gangs', '2'], 'schedkit: error: --gangs 2: gangs have up to 8 pods each, so --pods must be at least 16'],
     [['--config', 'fixtures/bad/zero-weight.yaml'], 'schedkit: error: fixtures/bad/zero-weight.yaml: profiles[0].plugins.score.enabled[0].weight: must be between 1 and 100'],
-    [['--config', 'fixtures/bad/unknown-plugin.yaml'], 'schedkit: error: fixtures/bad/unknown-plugin.yaml: profiles[0].plugins.filter.enabled[0].name: unknown plugin "NodeGPUFit" (a plugin comes from kube's defaults, a package in the configuration's plugins: list, or registry.use() in code)'],
+    [['--config', 'fixtures/bad/unknown-plugin.yaml'], 'schedkit: error: fixtures/bad/unknown-plugin.yaml: profiles[0].plugins.filter.enabled[0].name: unknown plugin "NodeGPUFit" (a plugin comes from kube\'s defaults, a package in the configuration\'s plugins: list, or registry.use() in code)'],
     [['--config', 'fixtures/bad/malformed.yaml'], /^schedkit: error: fixtures\/bad\/malformed\.yaml: line 8, column 1: .*\]$/],
     [['--config', 'fixtures/bad/bad-args.yaml'], /^schedkit: error: fixtures\/bad\/bad-args\.yaml: profiles\[0\]\.pluginConfig\[0\]\.args\.scoringStrategy\.type: .*"MostPacked"/],
     [['--config', 'fixtures/bad/missing-package.yaml'], /^schedkit: error: fixtures\/bad\/missing-package\.yaml: plugins\[0\]: plugin package "\.\/no-such-plugin\.js": no such file/],

@@ -29,6 +29,8 @@ export interface SchedulePodsOptions {
   plugins?: readonly PluginModule[];
   /** Plugins to enable in multiPoint (names, or names with a weight and args), when no `configuration` is given. */
   enable?: readonly (string | EnabledPlugin)[];
+  /** Plugins to disable in multiPoint (every point), when no `configuration` is given: `['PrioritySort']` for a QueueSort plugin of yours. */
+  disable?: readonly string[];
   /** A KubeSchedulerConfiguration instead of `enable`: YAML or JSON text (read with the preset's defaults) or a ready one. */
   configuration?: string | SchedulerConfiguration;
   /** The cluster's nodes. */
@@ -113,15 +115,20 @@ function configurationOf(options: SchedulePodsOptions): SchedulerConfiguration {
   const defaults = { defaultPlugins: options.preset?.defaultPlugins, defaultPluginConfig: options.preset?.defaultPluginConfig };
   const given = options.configuration;
   if (given !== undefined && typeof given !== 'string') return given;
-  return parseConfiguration(given ?? enabledConfiguration(options.enable ?? []), { ...defaults, file: 'schedulePods configuration' });
+  return parseConfiguration(given ?? enabledConfiguration(options.enable ?? [], options.disable ?? []), { ...defaults, file: 'schedulePods configuration' });
 }
 
-/** A configuration (as JSON text) whose one profile enables `plugins` in multiPoint. */
-function enabledConfiguration(plugins: readonly (string | EnabledPlugin)[]): string {
+/** A configuration (as JSON text) whose one profile enables `plugins` and disables `disabled` in multiPoint. */
+function enabledConfiguration(plugins: readonly (string | EnabledPlugin)[], disabled: readonly string[]): string {
   const entries = plugins.map((plugin) => (typeof plugin === 'string' ? { name: plugin } : plugin));
   const profile = {
     schedulerName: 'default-scheduler',
-    plugins: { multiPoint: { enabled: entries.map(({ name, weight }) => (weight === undefined ? { name } : { name, weight })) } },
+    plugins: {
+      multiPoint: {
+        enabled: entries.map(({ name, weight }) => (weight === undefined ? { name } : { name, weight })),
+        disabled: disabled.map((name) => ({ name })),
+      },
+    },
     pluginConfig: entries.filter((entry) => entry.args !== undefined).map(({ name, args }) => ({ name, args })),
   };
   return JSON.stringify({ apiVersion: 'kubescheduler.config.k8s.io/v1', kind: 'KubeSchedulerConfiguration', profiles: [profile] });
