@@ -861,13 +861,14 @@ status:
 
 function demoPods(input: TemplateInput): string {
   const label = defaultLabelKey(input.pluginName);
+  // A (Pre)Filter on the label would leave one feasible node, and the scheduler scores only when there are several.
+  const filters = input.points.includes('filter') || input.points.includes('preFilter');
+  const labels = filters ? '' : `\n  labels:\n    ${yamlString(label)}: "40"`;
   const pod = (name: string) => `apiVersion: v1
 kind: Pod
 metadata:
   name: ${name}
-  namespace: default
-  labels:
-    ${yamlString(label)}: "40"
+  namespace: default${labels}
 spec:
   containers:
     - name: main

@@ -49,7 +49,7 @@ export interface InjectionRecord {
 }
 
 /** The registry every copy shares. Its shape is the contract between copies: later versions may only add to it. */
-interface SharedInjections {
+export interface SharedInjections {
   records: WeakMap<object, InjectionRecord>;
   copies: FrameworkCopy[];
 }
@@ -109,7 +109,8 @@ export function injectionRecord(target: object): InjectionRecord | undefined {
   return sharedInjections().records.get(target);
 }
 
-type ParameterDecorator = (target: object, propertyKey: string | symbol | undefined, parameterIndex: number) => void;
+/** What {@link inject} and {@link injectAll} return: a constructor parameter decorator. */
+export type ParameterDecorator = (target: object, propertyKey: string | symbol | undefined, parameterIndex: number) => void;
 
 /**
  * Marks a class whose constructor the framework builds: the class of every plugin. Parameters name what they

@@ -1,6 +1,7 @@
 /**
  * `@schedkit/framework`: the Kubernetes scheduling framework in TypeScript.
  * @packageDocumentation
+ * @module @schedkit/framework
  */
 import 'reflect-metadata';
 
@@ -30,7 +31,7 @@ export * from './store/binder.js';
 export * from './store/object-lister.js';
 export * from './agent/node-agent.js';
 export { ConfigError, type ConfigIssue, formatIssue } from './config/errors.js';
-export { checkKnownPlugins } from './config/known-plugins.js';
+export { checkKnownPlugins, type KnownPlugins } from './config/known-plugins.js';
 export {
   type ConfigurationDefaults,
   configurationFromDocument,
@@ -53,6 +54,7 @@ export {
   expandPlugins,
   validateCommonQueueSort,
   validateExpanded,
+  type MissingMethodExplainer,
 } from './config/multipoint.js';
 export {
   DefaultSchedulerName,

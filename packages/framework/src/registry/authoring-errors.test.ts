@@ -237,3 +237,26 @@ describe('values made by another framework copy', () => {
     expect(state.read(key)).toBe(1);
   });
 });
+
+describe('a plugin in plain JavaScript (docs/writing-a-plugin.md section 15)', () => {
+  it('is built from decorators applied by hand', () => {
+    class Rack {
+      name = 'Rack';
+      constructor(readonly args: { labelKey: string }) {}
+      filter(): null {
+        return null;
+      }
+    }
+    inject(Tokens.Args)(Rack, undefined, 0);
+    injectable()(Rack);
+    const plugin = definePlugin({
+      packageName: 'schedkit-plugin-rack',
+      name: 'Rack',
+      frameworkRange: '*',
+      args: { safeParse: (input: unknown) => ({ success: true as const, data: { labelKey: 'acme.io/rack', ...(input as object) } }) },
+      plugin: Rack,
+    });
+    const framework = build(new Registry().use(plugin), ['Rack'], 'filter');
+    expect((framework.plugins.get('Rack') as Rack).args).toEqual({ labelKey: 'acme.io/rack' });
+  });
+});

@@ -6,6 +6,7 @@
  * kube-scheduler decisions that fidelity tests compare against, and {@link checkPluginFidelity}, which compares one
  * plugin with those decisions.
  * @packageDocumentation
+ * @module @schedkit/framework/testing
  */
 import 'reflect-metadata';
 
