@@ -323,7 +323,9 @@ describe('installed with npm from packed tarballs, outside the workspace', () =>
   });
 
   it('runs as an esbuild bundle of the app, the plugin still loaded by name from node_modules', async () => {
-    await run(join(app, 'node_modules/.bin/esbuild'), ['rack.mjs', '--bundle', '--platform=node', '--format=esm', '--outfile=bundle/rack.mjs', '--log-level=warning'], app);
+    // As docs/writing-a-plugin.md says: ESM output needs a require() for the CommonJS inside (yaml's Node build).
+    const banner = "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+    await run(join(app, 'node_modules/.bin/esbuild'), ['rack.mjs', '--bundle', '--platform=node', '--format=esm', banner, '--outfile=bundle/rack.mjs', '--log-level=warning'], app);
     // The bundle carries its own framework; the plugin, loaded at run time, imports node_modules' copy.
     const bundle = readFileSync(join(app, 'bundle/rack.mjs'), 'utf8');
     expect(bundle).toContain('MemoryClusterStore');
