@@ -218,8 +218,11 @@ function describeToken(token: InjectionToken<unknown>): string {
 }
 
 function missingInjectable(where: string, className: string): InjectionError {
+  // A class decorated by a framework older than the shared records left them in its own tsyringe: name the copies.
+  const { copies } = sharedInjections();
+  const loaded = copies.length > 1 ? `; copies of @schedkit/framework loaded: ${copies.map((copy) => `${copy.version} at ${copy.path}`).join(', ')}` : '';
   return new InjectionError(
-    `${where}: the class is not marked @injectable(), so its constructor's parameters are unknown: add @injectable() above class ${className} and @inject(...) before each constructor parameter, importing both from @schedkit/framework (tsyringe's own decorators from another install are not seen)`,
+    `${where}: the class is not marked @injectable(), so its constructor's parameters are unknown: add @injectable() above class ${className} and @inject(...) before each constructor parameter, importing both from @schedkit/framework (tsyringe's own decorators from another install are not seen)${loaded}`,
   );
 }
 

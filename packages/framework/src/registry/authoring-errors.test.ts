@@ -126,6 +126,27 @@ describe('constructing plugins, whichever framework copy decorated them', () => 
     expect(thrown(() => build(registry, ['HalfDone'])).message).toBe(missing('HalfDone'));
   });
 
+  it('lists the loaded framework copies when there are several', () => {
+    class Old {
+      readonly name = 'Old';
+      constructor(readonly args: unknown) {}
+      filter(): null {
+        return null;
+      }
+    }
+    const { copies } = sharedInjections();
+    const old = { version: '0.0.9', path: '/plugin/node_modules/@schedkit/framework', protocol: injectionProtocol };
+    copies.push(old);
+    try {
+      const registry = new Registry().use(module('@acme/forgetful', (r) => r.register({ name: 'Old', plugin: Old })));
+      expect(thrown(() => build(registry, ['Old'])).message).toBe(
+        `${missing('Old')}; copies of @schedkit/framework loaded: ${thisFrameworkCopy.version} at ${thisFrameworkCopy.path}, 0.0.9 at /plugin/node_modules/@schedkit/framework`,
+      );
+    } finally {
+      copies.splice(copies.indexOf(old), 1);
+    }
+  });
+
   it('names a constructor parameter without a token', () => {
     @injectable()
     class Untokened {
