@@ -1,8 +1,9 @@
-import { LabelTopologyZone, type Node, type Pod, Snapshot } from '@schedkit/framework';
-import type { Explanation } from './explain.js';
+import { type Node, type Pod, Snapshot } from '@schedkit/framework';
+import type { Explanation } from './explanation.js';
 import type { LatencyFigures } from './latency.js';
 import type { SimulationResult } from './simulation.js';
 import { Labels } from './synthetic.js';
+import { zoneOf } from './zone.js';
 
 /** One node's share of its allocatable cpu and memory requested by its pods (0..1, above 1 when overcommitted). */
 export interface NodeUtilization {
@@ -201,11 +202,6 @@ export function distribution(values: readonly number[]): Distribution {
     max: round(sorted[sorted.length - 1] ?? 0, 4),
     buckets,
   };
-}
-
-/** The node's zone label ('' when it has none). */
-export function zoneOf(node: Node): string {
-  return node.metadata.labels?.[LabelTopologyZone] ?? '';
 }
 
 function ratio(used: number, total: number): number {

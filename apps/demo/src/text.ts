@@ -1,4 +1,4 @@
-import type { Explanation } from './explain.js';
+import type { Explanation } from './explanation.js';
 import type { Distribution, Summary } from './summary.js';
 
 /** Column alignment of {@link table}. */

@@ -1,6 +1,7 @@
 import { Parallelizer } from '@schedkit/parallelizer';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { type ConfigIssue, ConfigError } from '../config/errors.js';
+import { missingMethodHint } from '../registry/authoring-errors.js';
 import { checkKnownPlugins } from '../config/known-plugins.js';
 import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
@@ -125,7 +126,7 @@ export class Framework implements Handle {
     this.guardFn = (value, point, plugin) => this.guard(value, point, plugin);
 
     const index = options.profileIndex ?? 0;
-    const unknown = checkKnownPlugins(profile, (name) => registry.has(name), index);
+    const unknown = checkKnownPlugins(profile, registry, index);
     if (unknown.length > 0) throw new ConfigError(unknown, options.sourceFile);
     const profileContainer = (options.container ?? rootContainer).createChildContainer();
     const argsByName = new Map(profile.pluginConfig.map((entry) => [entry.name, entry.args]));
@@ -150,6 +151,7 @@ export class Framework implements Handle {
         return plugin !== undefined && implementsPoint(plugin, point);
       },
       `profiles[${index}].plugins`,
+      (name, point) => missingMethodHint(this.plugins.get(name) ?? {}, point),
     );
     this.expanded = expanded;
     const points = {} as Record<ExtensionPoint, Plugin[]>;
