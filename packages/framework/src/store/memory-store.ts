@@ -79,7 +79,7 @@ export class MemoryClusterStore implements ClusterStore {
     this.put('Controller', this.controllerMap, `${controller.kind}/${controller.metadata.namespace ?? 'default'}/${controller.metadata.name}`, controller);
   }
 
-  /** Writes the binding: sets `spec.nodeName`. Fails when the pod is gone or already bound. */
+  /** Writes the binding: sets `spec.nodeName`. Fails when the pod is gone, replaced or already bound, or the node is gone. */
   async bind(pod: Pod, nodeName: string): Promise<void> {
     const key = podKey(pod);
     const current = this.pods.get(key);
@@ -90,6 +90,8 @@ export class MemoryClusterStore implements ClusterStore {
     if (current.spec.nodeName) {
       throw new StoreError(`binding pod ${key} to ${nodeName}: pod is already assigned to node "${current.spec.nodeName}"`);
     }
+    // A binding to a node that is gone must fail, not leave the pod on a missing node.
+    if (!this.nodes.has(nodeName)) throw new StoreError(`binding pod ${key} to ${nodeName}: node not found`);
     // The binding replaces any earlier PodScheduled=False condition: the pending reason is cleared.
     const conditions = [...(current.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' as const }];
     const bound = withField(current, 'spec', withField(current.spec, 'nodeName', nodeName));
