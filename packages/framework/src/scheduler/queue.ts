@@ -50,13 +50,17 @@ export interface QueueOptions {
 }
 
 /**
- * kube's scheduling queue: activeQ (ordered by QueueSort), backoffQ (exponential backoff per attempt),
+ * kube's scheduling queue: activeQ (ordered by QueueSort), backoffQ (exponential backoff per attempt; pods
+ * rejected by plugins are popped before their backoff ends when activeQ is empty, as kube's
+ * SchedulerPopFromBackoffQ does, pods that hit an error are not),
  * unschedulable pods (waiting for a cluster event one of their rejecting plugins registered for), and gated
  * pods (held by PreEnqueue). Timers come from the injected clock.
  */
 export class SchedulingQueue {
   private readonly activeQ: Heap<QueuedPod>;
   private readonly backoffQ: Heap<QueuedPod>;
+  /** Pods whose last attempt hit an error: they wait out their backoff in full. */
+  private readonly errorBackoffQ: Heap<QueuedPod>;
   private readonly unschedulable = new Map<string, QueuedPod>();
   private readonly gated = new Map<string, QueuedPod>();
   /** Pods popped and not yet done, with the index in `events` when they were popped. */
@@ -90,6 +94,7 @@ export class SchedulingQueue {
       }
     });
     this.backoffQ = new Heap(keyOf, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
+    this.errorBackoffQ = new Heap(keyOf, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
     this.schedule(() => this.flushBackoffCompleted(), 1000);
     this.schedule(() => this.flushUnschedulableLeftover(), 30_000);
   }
@@ -98,7 +103,7 @@ export class SchedulingQueue {
   stats(): { active: number; backoff: number; unschedulable: number; gated: number; inFlight: number } {
     return {
       active: this.activeQ.size,
-      backoff: this.backoffQ.size,
+      backoff: this.backoffQ.size + this.errorBackoffQ.size,
       unschedulable: this.unschedulable.size,
       gated: this.gated.size,
       inFlight: this.inFlight.size,
@@ -107,7 +112,7 @@ export class SchedulingQueue {
 
   /** True when no pod is queued anywhere except unschedulable/gated ones, and none is in flight. */
   get idle(): boolean {
-    return this.activeQ.size === 0 && this.backoffQ.size === 0 && this.inFlight.size === 0;
+    return this.activeQ.size === 0 && this.backoffQ.size === 0 && this.errorBackoffQ.size === 0 && this.inFlight.size === 0;
   }
 
   /** Adds a new pending pod (through PreEnqueue). */
@@ -135,10 +140,11 @@ export class SchedulingQueue {
     const updated: QueuedPod = { ...existing, podInfo: PodInfo.of(pod) };
     if (this.activeQ.has(key)) this.activeQ.push(updated);
     else if (this.backoffQ.has(key)) this.backoffQ.push(updated);
+    else if (this.errorBackoffQ.has(key)) this.errorBackoffQ.push(updated);
     else {
       this.unschedulable.delete(key);
       this.gated.delete(key);
-      if (this.isBackingOff(updated)) this.backoffQ.push(updated);
+      if (this.isBackingOff(updated)) this.pushBackoff(updated);
       else await this.moveToActiveIfAllowed(updated);
     }
   }
@@ -148,6 +154,7 @@ export class SchedulingQueue {
     const key = podKey(pod);
     this.activeQ.delete(key);
     this.backoffQ.delete(key);
+    this.errorBackoffQ.delete(key);
     this.unschedulable.delete(key);
     this.gated.delete(key);
   }
@@ -187,8 +194,12 @@ export class SchedulingQueue {
     // A pod whose own spec changed while it was in flight is judged by its new spec, not parked by its old one.
     const movedWhileInFlight = updated !== undefined || (since !== undefined && this.eventsSince(since).some((e) => this.wouldMove(queued, e)));
     this.done(key);
-    if (unschedulablePlugins.size === 0 || movedWhileInFlight) {
-      this.backoffQ.push(queued);
+    if (unschedulablePlugins.size === 0) {
+      this.errorBackoffQ.push(queued);
+      return;
+    }
+    if (movedWhileInFlight) {
+      this.pushBackoff(queued);
       return;
     }
     this.unschedulable.set(key, queued);
@@ -220,7 +231,7 @@ export class SchedulingQueue {
     }
     for (const queued of moves) {
       this.unschedulable.delete(keyOf(queued));
-      if (this.isBackingOff(queued)) this.backoffQ.push(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued);
       else await this.moveToActiveIfAllowed(queued);
     }
     if (this.gated.size > 0) {
@@ -238,7 +249,7 @@ export class SchedulingQueue {
     const all = [...this.unschedulable.values()];
     this.unschedulable.clear();
     for (const queued of all) {
-      if (this.isBackingOff(queued)) this.backoffQ.push(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued);
       else await this.moveToActiveIfAllowed(queued);
     }
   }
@@ -260,12 +271,14 @@ export class SchedulingQueue {
     const now = this.options.clock.now();
     if (this.gated.size > 0) this.retryFailedPreEnqueue(now);
     let moved = false;
-    for (;;) {
-      const head = this.backoffQ.peek();
-      if (!head || this.backoffExpiry(head) > now) break;
-      this.backoffQ.pop();
-      this.pushActive(head);
-      moved = true;
+    for (const heap of [this.backoffQ, this.errorBackoffQ]) {
+      for (;;) {
+        const head = heap.peek();
+        if (!head || this.backoffExpiry(head) > now) break;
+        heap.pop();
+        this.pushActive(head);
+        moved = true;
+      }
     }
     if (moved) this.onActivate?.();
   }
@@ -285,7 +298,7 @@ export class SchedulingQueue {
           continue;
         }
         this.unschedulable.delete(keyOf(queued));
-        if (this.isBackingOff(queued)) this.backoffQ.push(queued);
+        if (this.isBackingOff(queued)) this.pushBackoff(queued);
         else this.pushActive(queued);
       }
     }
@@ -309,8 +322,18 @@ export class SchedulingQueue {
     return queued.attempts > 0 && this.backoffExpiry(queued) > this.options.clock.now();
   }
 
+  /** Puts a rejected pod in backoffQ; a scheduler waiting on an empty activeQ takes it at once. */
+  private pushBackoff(queued: QueuedPod): void {
+    this.backoffQ.push(queued);
+    if (this.waiters.length > 0) {
+      const next = this.takeActive();
+      if (next) this.waiters.shift()!(next);
+    }
+  }
+
+  /** The head of activeQ; when activeQ is empty, the backoffQ pod whose backoff ends first (kube's SchedulerPopFromBackoffQ). */
   private takeActive(): QueuedPod | undefined {
-    const next = this.activeQ.pop();
+    const next = this.activeQ.pop() ?? this.backoffQ.pop();
     if (!next) return undefined;
     next.attempts++;
     const generation = this.options.clusterGeneration?.();
@@ -376,7 +399,7 @@ export class SchedulingQueue {
   }
 
   private find(key: string): QueuedPod | undefined {
-    return this.activeQ.get(key) ?? this.backoffQ.get(key) ?? this.unschedulable.get(key) ?? this.gated.get(key);
+    return this.activeQ.get(key) ?? this.backoffQ.get(key) ?? this.errorBackoffQ.get(key) ?? this.unschedulable.get(key) ?? this.gated.get(key);
   }
 
   private eventsSince(index: number) {

@@ -17,6 +17,7 @@ import type { ClusterStore, StoreEvent, Unsubscribe } from '../store/cluster-sto
 import { SchedulerCache } from './cache.js';
 import { type Clock, systemClock } from './clock.js';
 import { nodeUpdateActions, podSpecChanged, podUpdateActions } from './event-classification.js';
+import { Nominator } from './nominator.js';
 import { podKey, type QueuedPod, SchedulingQueue } from './queue.js';
 
 /** What the scheduler reports as it works (the demo and tests listen). */
@@ -51,6 +52,8 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   readonly cache = new SchedulerCache();
+  /** Pods nominated to nodes by preemption; Filter keeps their room for them. */
+  readonly nominator = new Nominator();
   readonly queue: SchedulingQueue;
   private frameworks = new Map<string, Framework>();
   private configuration: SchedulerConfiguration;
@@ -208,6 +211,7 @@ export class Scheduler {
         ...(this.options.random ? { random: this.options.random } : {}),
         ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
         waitingPods: this.waitingPods,
+        nominatedPods: this.nominator,
         ...(this.options.asyncPluginTimeoutMs !== undefined ? { asyncPluginTimeoutMs: this.options.asyncPluginTimeoutMs } : {}),
         profileIndex,
         ...(file ? { sourceFile: file } : {}),
@@ -314,6 +318,8 @@ export class Scheduler {
       return;
     }
     this.cache.assumePod(assumed, nodeName);
+    // The assumed pod holds its room in the cache now; as nominated it would count twice (kube does the same).
+    this.nominator.remove(pod);
     const reserve = await this.timed('reserve', () => framework.runReservePluginsReserve(state, assumed, nodeName));
     if (reserve) {
       await this.abortBinding(framework, queued, state, assumed, nodeName, reserve);
@@ -429,9 +435,13 @@ export class Scheduler {
           await this.nominate(pod, post.result.nominatedNodeName);
         } else if (post.status.code === Code.Error) {
           this.options.onEvent?.({ type: 'error', pod, error: post.status.asError(), profile: framework.profileName });
-        } else if (post.status.message()) {
-          error.diagnosis.postFilterMessage = post.status.message();
-          message = fitErrorMessage(error.numAllNodes, error.diagnosis);
+        } else {
+          // Preemption found no room, not even on the node it once nominated: the nomination goes (kube clears it).
+          if (pod.status?.nominatedNodeName) await this.nominate(pod, '');
+          if (post.status.message()) {
+            error.diagnosis.postFilterMessage = post.status.message();
+            message = fitErrorMessage(error.numAllNodes, error.diagnosis);
+          }
         }
       }
       const plugins = error.diagnosis.unschedulablePlugins;
@@ -444,10 +454,12 @@ export class Scheduler {
     await this.requeueIfPending(queued, new Set(), failure.message, 'SchedulerError');
   }
 
+  /** Nominates the pod to `nodeName` (empty: clears its nomination), in the nominator and in the store. */
   private async nominate(pod: Pod, nodeName: string): Promise<void> {
     const namespace = pod.metadata.namespace ?? 'default';
     if (!this.options.store.getPod(namespace, pod.metadata.name)) return;
-    await this.options.store.updatePodStatus(namespace, pod.metadata.name, { nominatedNodeName: nodeName });
+    this.nominator.nominate(pod, nodeName);
+    await this.options.store.updatePodStatus(namespace, pod.metadata.name, { nominatedNodeName: nodeName || undefined });
   }
 
   private async requeueIfPending(queued: QueuedPod, plugins: ReadonlySet<string>, message: string, reason: string): Promise<void> {
@@ -458,6 +470,8 @@ export class Scheduler {
       this.queue.done(podKey(pod));
       return;
     }
+    // A pod that failed after its nomination was dropped at assume keeps its claim on the nominated node.
+    if (current.status?.nominatedNodeName) this.nominator.nominate(current, current.status.nominatedNodeName);
     // The queue keeps the newest object: status updates (e.g. a nomination) must not be lost.
     this.queue.requeue({ ...queued, podInfo: current === pod ? queued.podInfo : PodInfo.of(current) }, plugins);
     await this.writeCondition(current, reason, message);
@@ -517,6 +531,7 @@ export class Scheduler {
       }
       this.queue.delete(pod);
       this.withoutProfile.delete(podKey(pod));
+      this.nominator.remove(pod);
       this.waitingPods.get(pod.metadata.uid ?? '')?.reject('', 'pod deleted');
       return;
     }
@@ -525,6 +540,7 @@ export class Scheduler {
       if (!wasAssigned) {
         this.queue.delete(pod);
         this.withoutProfile.delete(podKey(pod));
+        this.nominator.remove(pod);
         // Bound by another writer while held at Permit here: the store's binding stands, ours is abandoned.
         const waiting = this.waitingPods.get(pod.metadata.uid ?? '');
         if (waiting && waiting.nodeName !== pod.spec.nodeName) waiting.reject('', `pod was bound to node "${pod.spec.nodeName}" by another writer`);
@@ -539,6 +555,8 @@ export class Scheduler {
       return;
     }
     if (pod.metadata.deletionTimestamp) return;
+    // A nomination written by another scheduler instance (or before a restart) counts as ours does.
+    if (pod.status?.nominatedNodeName !== old?.status?.nominatedNodeName && !this.cache.isAssumed(pod)) this.nominator.nominate(pod, pod.status?.nominatedNodeName);
     if (!this.frameworks.has(schedulerNameOf(pod))) {
       // No profile schedules it (now): keep it, counted, for a reload that brings one.
       this.withoutProfile.set(podKey(pod), pod);
