@@ -4,6 +4,7 @@
  * so a manifest from `kubectl get -o json` (or YAML) maps 1:1. Quantities stay strings here
  * ("100m", "1Gi"); `parseQuantity` turns them into integers where they are used.
  */
+import type { Volume } from './cluster-objects.js';
 
 /** A label or annotation map. */
 export type Labels = Record<string, string>;
@@ -176,6 +177,8 @@ export interface PodSpec {
   hostNetwork?: boolean;
   restartPolicy?: string;
   terminationGracePeriodSeconds?: number;
+  /** The pod's volumes: claims and disks that the volume plugins check. */
+  volumes?: Volume[];
 }
 
 export interface PodCondition {

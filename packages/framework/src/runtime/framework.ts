@@ -6,7 +6,7 @@ import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
 import type { PodInfo } from '../model/pod-info.js';
-import { objectKey, type Pod } from '../model/types.js';
+import type { Pod } from '../model/types.js';
 import type { NodeInfo } from '../node-info/node-info.js';
 import type { NodeInfoLister } from '../node-info/snapshot.js';
 import {
@@ -14,8 +14,6 @@ import {
   type ExtensionPoint,
   ExtensionPoints,
   implementsPoint,
-  MaxNodeScore,
-  MinNodeScore,
   type MaybePromise,
   type NodeScore,
   type NodeToStatus,
@@ -33,7 +31,6 @@ import {
   type QueuedPodInfo,
   type QueueSortPlugin,
   type ReservePlugin,
-  type ScorePlugin,
 } from '../plugins/extension-points.js';
 import type { Handle, WaitingPod } from '../plugins/handle.js';
 import type { Registry } from '../registry/registry.js';
@@ -41,47 +38,16 @@ import { Code, Status } from '../status/status.js';
 import type { Binder, PodDeleter } from '../store/binder.js';
 import type { ObjectLister } from '../store/object-lister.js';
 import { StaticObjectLister } from '../store/object-lister.js';
-import { FitError } from './fit-error.js';
+import type { ScratchLease } from './cycle-scratch.js';
+import type { FitError } from './fit-error.js';
 import { isThenable, settle } from './maybe-promise.js';
 import type { FrameworkMetrics } from './metrics.js';
 import { type NominatedPods, withNominatedPods } from './nominated-pods.js';
-import { type Diagnosis, newDiagnosis } from './node-to-status.js';
-import { numFeasibleNodesToFind as numFeasibleNodesToFindFor } from './sampling.js';
+import type { Diagnosis } from './node-to-status.js';
+import { filterFailure, type Guard, goList, pluginError, runSequence, wrapError } from './plugin-calls.js';
+import { type ScheduleResult, SchedulingAlgorithm } from './schedule-one.js';
+import { type NodePluginScores, nodeScoreList, ScoreTable } from './score-table.js';
 import { WaitingPods } from './waiting-pods.js';
-
-/** One score plugin's result on one node. */
-export interface PluginScore {
-  name: string;
-  /** The final score: normalized, times the weight. */
-  score: number;
-  /** The score before NormalizeScore and the weight. */
-  raw: number;
-}
-
-/** A feasible node's scores (kube's NodePluginScores). */
-export interface NodePluginScores {
-  name: string;
-  scores: PluginScore[];
-  totalScore: number;
-}
-
-/** Everything a caller may want to show about a successful placement. */
-export interface ScheduleResult {
-  /** The chosen node. */
-  suggestedHost: string;
-  /** Nodes Filter ran on (feasible + rejected). */
-  evaluatedNodes: number;
-  /** Nodes that passed Filter. */
-  feasibleNodes: number;
-  /**
-   * Scores of every feasible node (empty when scoring was skipped because one node fit). Built on first read from
-   * the framework's reused score buffer: read it (or copy it) before the same framework schedules another pod;
-   * a later first read throws instead of returning another pod's scores.
-   */
-  nodeScores: NodePluginScores[];
-  /** The cycle state, for the binding cycle. */
-  state: CycleState;
-}
 
 /** How the framework was built. */
 export interface FrameworkOptions {
@@ -122,8 +88,9 @@ type PointPlugins = { [P in ExtensionPoint]: PluginForPoint[P][] };
 
 /**
  * The framework runtime of one profile: it holds the plugins in configured order and runs each extension
- * point. Built from a profile and a registry; immutable afterwards (reconfiguration builds a new one, and
- * cycles running on this one finish with it).
+ * point (kube's runtime/framework.go); the algorithm that drives the points for one pod, schedulePod, is in
+ * schedule-one.ts. Built from a profile and a registry; immutable afterwards (reconfiguration builds a new one,
+ * and cycles running on this one finish with it).
  */
 export class Framework implements Handle {
   readonly profileName: string;
@@ -138,20 +105,16 @@ export class Framework implements Handle {
   /** Score weight by plugin name. */
   readonly scoreWeights = new Map<string, number>();
   private readonly points: PointPlugins;
-  private readonly percentageOfNodesToScore: number | undefined;
   readonly random: () => number;
-  private readonly metrics: FrameworkMetrics | undefined;
   private readonly waiting: WaitingPods;
   private readonly asyncTimeoutMs: number;
   private readonly guardFn: Guard;
   private readonly nominatedPods: NominatedPods | undefined;
   private currentSnapshot: NodeInfoLister | undefined;
-  /** Where the next cycle's Filter starts (kube's nextStartNodeIndex), so that load spreads across nodes. */
-  private nextStartNodeIndex = 0;
   /** NormalizeScore's list, kept between cycles (undefined while a cycle uses it). */
   private normalizeScratch: NodeScore[] | undefined = [];
-  /** schedulePod's feasible list and score numbers, reused (see CycleScratch). */
-  private readonly scratch = new CycleScratch();
+  /** schedulePod and the functions it calls (schedule-one.ts). */
+  private readonly algorithm: SchedulingAlgorithm;
 
   constructor(options: FrameworkOptions) {
     const { profile, registry } = options;
@@ -160,9 +123,7 @@ export class Framework implements Handle {
     this.parallelizer = new Parallelizer(options.parallelism ?? 16);
     this.binder = options.binder ?? noBinder;
     this.podDeleter = options.podDeleter ?? noDeleter;
-    this.percentageOfNodesToScore = profile.percentageOfNodesToScore ?? options.percentageOfNodesToScore;
     this.random = options.random ?? Math.random;
-    this.metrics = options.metrics;
     this.waiting = options.waitingPods ?? new WaitingPods();
     this.asyncTimeoutMs = options.asyncPluginTimeoutMs ?? DefaultAsyncPluginTimeoutMs;
     this.guardFn = (value, point, plugin) => this.guard(value, point, plugin);
@@ -212,6 +173,11 @@ export class Framework implements Handle {
       }
     }
     this.points = points as unknown as PointPlugins;
+    this.algorithm = new SchedulingAlgorithm(this, {
+      percentageOfNodesToScore: profile.percentageOfNodesToScore ?? options.percentageOfNodesToScore,
+      random: this.random,
+      metrics: options.metrics,
+    });
   }
 
   /** Bounds an async plugin call by the framework's timeout; the rejection names the point and plugin. */
@@ -419,6 +385,36 @@ export class Framework implements Handle {
     return null;
   }
 
+  /**
+   * {@link Framework.runFilterPlugins} with the skipped plugins worked out once per cycle (`active`, see
+   * `SchedulingAlgorithm.activeFilters`); `skip` is a plugin already asked (and passed) for this node.
+   * @internal For the scheduling algorithm (schedule-one.ts).
+   */
+  runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip = -1): MaybePromise<Status | null> {
+    const nominated = this.nominatedPods?.forNode(nodeInfo.name);
+    // With nominated pods the probed plugin runs again: it passed without them, which says nothing about with them.
+    if (nominated !== undefined && nominated.length > 0) return this.withNominated(nominated, state, pod, nodeInfo, (s, n) => this.runActiveFiltersOn(active, s, pod, n, -1));
+    return this.runActiveFiltersOn(active, state, pod, nodeInfo, skip);
+  }
+
+  private runActiveFiltersOn(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip: number): MaybePromise<Status | null> {
+    const plugins = this.points.filter;
+    for (let i = 0; i < plugins.length; i++) {
+      if ((active !== null && !active[i]) || i === skip) continue;
+      const plugin = plugins[i]!;
+      let status: MaybePromise<PluginStatus>;
+      try {
+        status = plugin.filter(state, pod, nodeInfo);
+      } catch (error) {
+        return pluginError('Filter', plugin.name, error);
+      }
+      if (status === null || status === undefined) continue;
+      if (isThenable(status)) return this.continueFilterAsync(state, pod, nodeInfo, i, status);
+      if (status.code !== Code.Success) return filterFailure(plugin, status);
+    }
+    return null;
+  }
+
   runPreFilterExtensionAddPod(state: CycleState, podToSchedule: Pod, podToAdd: PodInfo, nodeInfo: NodeInfo): MaybePromise<PluginStatus> {
     return this.runPreFilterExtension(state, (ext) => ext.addPod(state, podToSchedule, podToAdd, nodeInfo), 'AddPod');
   }
@@ -512,9 +508,11 @@ export class Framework implements Handle {
 
   /**
    * The work of {@link Framework.runScorePlugins}, kept in typed arrays (no object per node and plugin): raw
-   * scores, final scores and totals. On failure the table holds what kube's would have recorded before it.
+   * scores, final scores and totals (in `scratch` when given). On failure the table holds what kube's would have
+   * recorded before it.
+   * @internal For the scheduling algorithm (schedule-one.ts).
    */
-  private async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease): Promise<{ table: ScoreTable; status: Status | null }> {
+  async scoreNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease): Promise<{ table: ScoreTable; status: Status | null }> {
     const skip = state.skipScorePlugins;
     const plugins = skip.size === 0 ? this.points.score : this.points.score.filter((p) => !skip.has(p.name));
     const count = nodes.length;
@@ -580,337 +578,34 @@ export class Framework implements Handle {
     return { table, status: table.sum() };
   }
 
-  // ---- The scheduling algorithm -------------------------------------------------------------------------
+  // ---- The scheduling algorithm (schedule-one.ts) ------------------------------------------------------
 
   /**
    * Finds the best node for `pod` on `snapshot` (kube's schedulePod): PreFilter, Filter until enough feasible
    * nodes are found, PreScore and Score unless only one node fits, then a uniformly random pick among the top
    * totals. Throws {@link FitError} when no node fits, or an Error for plugin errors.
    */
-  async schedulePod(pod: Pod, snapshot: NodeInfoLister, state: CycleState = new CycleState()): Promise<ScheduleResult> {
-    this.setSnapshot(snapshot);
-    const allNodes = snapshot.list();
-    if (allNodes.length === 0) throw new Error('no nodes available to schedule pods');
-    const scratch = this.scratch.acquire();
-    try {
-      const started = this.metrics ? performance.now() : 0;
-      // The statuses of nodes rejected out of order are worked out only if the pod fits nowhere (then they are read).
-      const found = await this.findFeasibleNodes(state, pod, allNodes, false, scratch?.feasible);
-      if (this.metrics) this.metrics.observePoint('filter', performance.now() - started);
-      if (found.feasible.length === 0) {
-        throw new FitError(pod, allNodes.length, found.diagnosis);
-      }
-      const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size + found.unsettled;
-      if (found.feasible.length === 1) {
-        return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
-      }
-      const scoreStarted = this.metrics ? performance.now() : 0;
-      const table = await this.prioritize(state, pod, found.feasible, scratch);
-      if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
-      const suggestedHost = found.feasible[table.best(this.random)]!.name;
-      const feasibleNodes = found.feasible.length;
-      let nodeScores: NodePluginScores[] | undefined;
-      // The per-node score records are built only for a caller that reads them, from the scratch while it still
-      // holds this cycle's nodes and scores.
-      return {
-        suggestedHost,
-        evaluatedNodes,
-        feasibleNodes,
-        get nodeScores() {
-          if (nodeScores === undefined) {
-            if (table.lease?.revoked) throw new Error(`${scoresReadTooLate} (pod ${objectKey(pod.metadata)})`);
-            nodeScores = table.nodePluginScores();
-          }
-          return nodeScores;
-        },
-        state,
-      };
-    } finally {
-      scratch?.release();
-    }
+  schedulePod(pod: Pod, snapshot: NodeInfoLister, state: CycleState = new CycleState()): Promise<ScheduleResult> {
+    return this.algorithm.schedulePod(pod, snapshot, state);
   }
 
   /** PreFilter then Filter; returns feasible nodes and the diagnosis of the others. */
-  async findNodesThatFitPod(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[]) {
-    const { feasible, diagnosis, preFilterResult } = await this.findFeasibleNodes(state, pod, allNodes, true);
-    return { feasible, diagnosis, preFilterResult };
-  }
-
-  /**
-   * {@link Framework.findNodesThatFitPod}; with `completeDiagnosis` false, the nodes rejected out of order (see
-   * {@link Framework.findNodesThatPassFilters}) get their statuses only when no node fits, and `unsettled`
-   * counts the rejected nodes left out of the diagnosis.
-   */
-  private async findFeasibleNodes(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[], completeDiagnosis: boolean, feasibleInto?: NodeInfo[]) {
-    const diagnosis = newDiagnosis();
-    const pre = await this.runPreFilterPlugins(state, pod, allNodes);
-    for (const name of pre.pluginsWithNodes) diagnosis.unschedulablePlugins.add(name);
-    if (pre.status && pre.status.code !== Code.Success) {
-      if (!pre.status.isRejected()) throw pre.status.asError();
-      diagnosis.nodeToStatus.absentStatus = pre.status;
-      diagnosis.preFilterMessage = pre.status.message();
-      if (pre.status.plugin) diagnosis.unschedulablePlugins.add(pre.status.plugin);
-      return { feasible: [] as NodeInfo[], diagnosis, preFilterResult: pre.result, unsettled: 0 };
-    }
-    let nodes = allNodes;
-    if (pre.result && pre.result.nodeNames !== null) {
-      const narrowed: NodeInfo[] = [];
-      const wanted = pre.result.nodeNames;
-      for (const info of allNodes) if (wanted.has(info.name)) narrowed.push(info);
-      nodes = narrowed;
-      const plugins = [...diagnosis.unschedulablePlugins].sort();
-      diagnosis.nodeToStatus.absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) ${goList(plugins)}`);
-    }
-    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis, feasibleInto);
-    let unsettled = rejectedOutOfOrder?.nodes.length ?? 0;
-    if (rejectedOutOfOrder !== undefined && (completeDiagnosis || feasible.length === 0)) {
-      await this.settleRejections(state, pod, rejectedOutOfOrder, diagnosis);
-      unsettled = 0;
-    }
-    return { feasible, diagnosis, preFilterResult: pre.result, unsettled };
-  }
-
-  /**
-   * Filter over `nodes` from the round-robin start until enough feasible nodes are found.
-   *
-   * Which nodes pass does not depend on the order the Filter plugins run in, only the status a rejected node
-   * reports does (the first plugin in configuration order that rejects it). So, while every Filter answers
-   * synchronously, the plugin that rejected the last node is tried first on the next one: when it rejects again
-   * (a full zone under topology spreading, say, rejects runs of nodes) the node is out after one call instead of
-   * the whole chain, and its status in configuration order is worked out later, only if somebody needs it
-   * ({@link Framework.settleRejections}). kube runs the chain in order on every node; the feasible nodes, the
-   * nodes evaluated and the round-robin start come out the same.
-   */
-  private async findNodesThatPassFilters(
+  findNodesThatFitPod(
     state: CycleState,
     pod: Pod,
-    nodes: readonly NodeInfo[],
-    diagnosis: Diagnosis,
-    feasibleInto?: NodeInfo[],
-  ): Promise<{ feasible: NodeInfo[]; rejectedOutOfOrder: RejectedOutOfOrder | undefined }> {
-    const numAllNodes = nodes.length;
-    if (numAllNodes === 0) return { feasible: [], rejectedOutOfOrder: undefined };
-    const numNodesToFind = numFeasibleNodesToFindFor(this.percentageOfNodesToScore, numAllNodes);
-    const start = this.nextStartNodeIndex % numAllNodes;
-    if (this.points.filter.length === 0) {
-      const feasible: NodeInfo[] = [];
-      for (let i = 0; i < numNodesToFind; i++) feasible.push(nodes[(start + i) % numAllNodes]!);
-      this.nextStartNodeIndex = (start + numNodesToFind) % numAllNodes;
-      return { feasible, rejectedOutOfOrder: undefined };
-    }
-    const active = this.activeFilters(state.skipFilterPlugins);
-    // Until the first async answer nodes are recorded in index order straight into `feasible`; after it,
-    // answers arrive in any order and are placed by index, then appended.
-    // Written by index and cut to length at the end, so a reused list keeps its capacity.
-    const feasible: NodeInfo[] = feasibleInto ?? new Array(Math.min(numNodesToFind, numAllNodes));
-    let inOrder = 0;
-    let feasibleByIndex: (NodeInfo | undefined)[] | undefined;
-    let feasibleCount = 0;
-    let rejectedCount = 0;
-    let failure: Status | null = null;
-    let stopped = false;
-    let lastRejector: string | undefined;
-    const record = (i: number, nodeInfo: NodeInfo, status: Status | null): void => {
-      if (status === null) {
-        if (feasibleCount >= numNodesToFind) {
-          stopped = true;
-          return;
-        }
-        if (feasibleByIndex === undefined) feasible[inOrder++] = nodeInfo;
-        else feasibleByIndex[i] = nodeInfo;
-        feasibleCount++;
-        if (feasibleCount >= numNodesToFind) stopped = true;
-        return;
-      }
-      if (status.code === Code.Error) {
-        failure ??= status;
-        stopped = true;
-        return;
-      }
-      rejectedCount++;
-      diagnosis.nodeToStatus.add(nodeInfo.name, status);
-      // Rejections come in runs from the same plugin: the set is touched only when the plugin changes.
-      if (status.plugin && status.plugin !== lastRejector) {
-        lastRejector = status.plugin;
-        diagnosis.unschedulablePlugins.add(status.plugin);
-      }
-    };
-    // Fast path: a plain loop for as long as every Filter answers synchronously (no promise, no abort signal).
-    let i = 0;
-    let pending: PromiseLike<Status | null> | undefined;
-    // The Filter tried first (the one that rejected the last node), -1 for none; probing stops for the cycle
-    // once a probe answers anything but pass or reject.
-    let probe = -1;
-    let probing = true;
-    let rejectedOutOfOrder: RejectedOutOfOrder | undefined;
-    for (; i < numAllNodes && !stopped; i++) {
-      let at = start + i;
-      if (at >= numAllNodes) at -= numAllNodes;
-      const nodeInfo = nodes[at]!;
-      let skip = -1;
-      if (probe >= 0) {
-        const verdict = this.probeFilter(probe, state, pod, nodeInfo);
-        if (verdict === null) skip = probe;
-        else if (verdict === undefined) {
-          probing = false;
-          probe = -1;
-        } else {
-          rejectedOutOfOrder ??= { active, nodes: [], statuses: [] };
-          rejectedOutOfOrder.nodes.push(nodeInfo);
-          rejectedOutOfOrder.statuses.push(verdict);
-          rejectedCount++;
-          continue;
-        }
-      }
-      const status = this.runActiveFilters(active, state, pod, nodeInfo, skip);
-      // A verdict is null or a Status; anything else is the promise of a Filter that went async.
-      if (status !== null && !(status instanceof Status)) {
-        pending = status;
-        break;
-      }
-      if (status !== null && probing && status.plugin !== lastRejector && status.isRejected()) probe = this.filterIndex(status.plugin);
-      record(i, nodeInfo, status);
-    }
-    if (pending !== undefined) {
-      // A Filter answered with a promise: wait for that node, then run the remaining nodes on the parallelizer.
-      const first = i;
-      feasibleByIndex = [];
-      const firstNode = nodes[(start + first) % numAllNodes]!;
-      record(first, firstNode, await pending);
-      const rest = numAllNodes - first - 1;
-      if (!stopped && rest > 0) {
-        const controller = new AbortController();
-        const checkNode = (j: number): MaybePromise<void> => {
-          if (stopped) {
-            controller.abort(stopReason);
-            return undefined;
-          }
-          const index = first + 1 + j;
-          const nodeInfo = nodes[(start + index) % numAllNodes]!;
-          const status = this.runActiveFilters(active, state, pod, nodeInfo);
-          const settled = (s: Status | null): void => {
-            record(index, nodeInfo, s);
-            if (stopped) controller.abort(stopReason);
-          };
-          if (status !== null && isThenable(status)) return status.then(settled);
-          settled(status);
-          return undefined;
-        };
-        await this.parallelizer.until(rest, checkNode, { signal: controller.signal });
-      }
-    }
-    if (failure) throw (failure as Status).asError();
-    feasible.length = inOrder;
-    if (feasibleByIndex !== undefined) {
-      for (let k = 0; k < feasibleByIndex.length; k++) {
-        const info = feasibleByIndex[k];
-        if (info) feasible.push(info);
-      }
-    }
-    this.nextStartNodeIndex = (start + feasibleCount + rejectedCount) % numAllNodes;
-    return { feasible, rejectedOutOfOrder };
-  }
-
-  /**
-   * The first Filter's verdict on a node when only `index` is asked: null when it passes, its rejection (naming
-   * it), or undefined when the answer cannot stand in for the chain's (a promise, an error, a throw).
-   */
-  private probeFilter(index: number, state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status | null | undefined {
-    const plugin = this.points.filter[index]!;
-    let status: MaybePromise<PluginStatus>;
-    try {
-      status = plugin.filter(state, pod, nodeInfo);
-    } catch {
-      return undefined; // the chain runs again and reports the throw in order
-    }
-    if (status === null || status === undefined) return null;
-    if (isThenable(status)) {
-      // The chain asks again; this answer is dropped, and must not surface as an unhandled rejection.
-      status.then(undefined, () => undefined);
-      return undefined;
-    }
-    if (status.code === Code.Success) return null;
-    return status.isRejected() ? status.withPlugin(plugin.name) : undefined;
-  }
-
-  /** The index of the Filter plugin named `name`, -1 when none. */
-  private filterIndex(name: string | undefined): number {
-    const plugins = this.points.filter;
-    for (let i = 0; i < plugins.length; i++) if (plugins[i]!.name === name) return i;
-    return -1;
-  }
-
-  /**
-   * Gives the nodes rejected out of order the status the chain in configuration order reports (kube's), adding
-   * them to the diagnosis. A chain that now errors fails the cycle, as it would have on that node.
-   */
-  private async settleRejections(state: CycleState, pod: Pod, rejected: RejectedOutOfOrder, diagnosis: Diagnosis): Promise<void> {
-    for (let k = 0; k < rejected.nodes.length; k++) {
-      const nodeInfo = rejected.nodes[k]!;
-      const verdict = this.runActiveFilters(rejected.active, state, pod, nodeInfo);
-      // A Filter is a pure function of its inputs; should one change its mind, the rejection seen stands.
-      const status = (verdict !== null && !(verdict instanceof Status) ? await verdict : verdict) ?? rejected.statuses[k]!;
-      if (status.code === Code.Error) throw status.asError();
-      diagnosis.nodeToStatus.add(nodeInfo.name, status);
-      if (status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
-    }
-  }
-
-  /** Per Filter plugin, whether it runs this cycle (false when its PreFilter returned Skip); null: all run. */
-  private activeFilters(skip: ReadonlySet<string>): readonly boolean[] | null {
-    if (skip.size === 0) return null;
-    return this.points.filter.map((plugin) => !skip.has(plugin.name));
-  }
-
-  /**
-   * {@link Framework.runFilterPlugins} with the skipped plugins worked out once per cycle; `skip` is a plugin
-   * already asked (and passed) for this node.
-   */
-  private runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip = -1): MaybePromise<Status | null> {
-    const nominated = this.nominatedPods?.forNode(nodeInfo.name);
-    // With nominated pods the probed plugin runs again: it passed without them, which says nothing about with them.
-    if (nominated !== undefined && nominated.length > 0) return this.withNominated(nominated, state, pod, nodeInfo, (s, n) => this.runActiveFiltersOn(active, s, pod, n, -1));
-    return this.runActiveFiltersOn(active, state, pod, nodeInfo, skip);
-  }
-
-  private runActiveFiltersOn(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip: number): MaybePromise<Status | null> {
-    const plugins = this.points.filter;
-    for (let i = 0; i < plugins.length; i++) {
-      if ((active !== null && !active[i]) || i === skip) continue;
-      const plugin = plugins[i]!;
-      let status: MaybePromise<PluginStatus>;
-      try {
-        status = plugin.filter(state, pod, nodeInfo);
-      } catch (error) {
-        return pluginError('Filter', plugin.name, error);
-      }
-      if (status === null || status === undefined) continue;
-      if (isThenable(status)) return this.continueFilterAsync(state, pod, nodeInfo, i, status);
-      if (status.code !== Code.Success) return filterFailure(plugin, status);
-    }
-    return null;
+    allNodes: readonly NodeInfo[],
+  ): Promise<{ feasible: NodeInfo[]; diagnosis: Diagnosis; preFilterResult: PreFilterResult | null }> {
+    return this.algorithm.findNodesThatFitPod(state, pod, allNodes);
   }
 
   /** PreScore + Score; with no score plugin every node scores 1 (kube). */
-  async prioritizeNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<NodePluginScores[]> {
-    return (await this.prioritize(state, pod, nodes)).nodePluginScores();
-  }
-
-  /** {@link Framework.prioritizeNodes} as a score table (in `scratch` when given); throws on a PreScore or Score error. */
-  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease): Promise<ScoreTable> {
-    if (this.points.score.length === 0) return ScoreTable.constant(nodes, 1);
-    const pre = await this.runPreScorePlugins(state, pod, nodes);
-    if (pre) throw pre.asError();
-    const { table, status } = await this.scoreNodes(state, pod, nodes, scratch);
-    if (status) throw status.asError();
-    return table;
+  prioritizeNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<NodePluginScores[]> {
+    return this.algorithm.prioritizeNodes(state, pod, nodes);
   }
 
   /** Picks uniformly at random among the nodes with the highest total (one random number per pick; see pickTop). */
   selectHost(scores: readonly NodePluginScores[]): string {
-    // A Float64Array like the score table's, so that pickTop sees one kind of array.
-    const totals = Float64Array.from(scores, (entry) => entry.totalScore);
-    return scores[pickTop(totals, 0, totals.length, this.random)]!.name;
+    return this.algorithm.selectHost(scores);
   }
 
   // ---- Binding cycle points -----------------------------------------------------------------------------
@@ -1029,232 +724,6 @@ export class Framework implements Handle {
 /** How long an async plugin call may take before it becomes an Error status. */
 export const DefaultAsyncPluginTimeoutMs = 30_000;
 
-/**
- * The index (from 0) of a node with the highest of the `count` totals at `totals[offset...]`, uniformly at random
- * among the ties, like kube's reservoir sampling but with one random number per pick instead of one per tie
- * (thousands of nodes can tie). A source that always answers 0 picks the last tie, as the reservoir does.
- */
-function pickTop(totals: ArrayLike<number>, offset: number, count: number, random: () => number): number {
-  if (count === 0) throw new Error('empty priority list');
-  let top = totals[offset]!;
-  let ties = 0;
-  for (let i = 0; i < count; i++) {
-    const total = totals[offset + i]!;
-    if (total > top) {
-      top = total;
-      ties = 1;
-    } else if (total === top) ties++;
-  }
-  let pick = ties - 1 - Math.min(ties - 1, Math.floor(random() * ties));
-  for (let i = 0; i < count; i++) if (totals[offset + i] === top && pick-- === 0) return i;
-  throw new Error('unreachable: no node with the top total');
-}
-
-/** Why a result's scores cannot be read any more. */
-const scoresReadTooLate =
-  'ScheduleResult.nodeScores read after the framework scored another pod: read them (or copy them) before the next cycle of the same framework';
-
-/** A cycle's hold on its framework's {@link CycleScratch}, from Filter until the host is picked. */
-class ScratchLease {
-  released = false;
-  /** A later cycle took the scratch: what this one left there is gone. */
-  revoked = false;
-
-  constructor(private readonly scratch: CycleScratch) {}
-
-  /** The list to collect the feasible nodes in (it still holds the last cycle's: overwrite, then set the length). */
-  get feasible(): NodeInfo[] {
-    return this.scratch.feasible;
-  }
-
-  /** `length` zeroed numbers for the score table. */
-  scores(length: number): Float64Array {
-    return this.scratch.scores(length);
-  }
-
-  release(): void {
-    this.released = true;
-  }
-}
-
-/**
- * What schedulePod allocates afresh otherwise every cycle, kept per framework: the feasible-node list and the score
- * table's numbers. Both outlived the young generation's collections and went to old space to die there (V8
- * pretenures such allocation sites), or, for a Float64Array, waited as backing stores outside the heap: on 5,000
- * nodes tens of MB at a time. A cycle holds the scratch until it has picked its host (a concurrent cycle meanwhile
- * gets fresh ones); the next cycle revokes the previous lease, and that result's lazily built score records then
- * refuse to read rather than read another pod's.
- */
-class CycleScratch {
-  readonly feasible: NodeInfo[] = [];
-  private data = new Float64Array(0);
-  private current: ScratchLease | undefined;
-
-  /** A lease on the scratch, or undefined while another cycle holds it. */
-  acquire(): ScratchLease | undefined {
-    const previous = this.current;
-    if (previous !== undefined && !previous.released) return undefined;
-    if (previous !== undefined) previous.revoked = true;
-    const lease = new ScratchLease(this);
-    this.current = lease;
-    return lease;
-  }
-
-  scores(length: number): Float64Array {
-    if (this.data.length < length) this.data = new Float64Array(Math.max(length, this.data.length * 2));
-    else this.data.fill(0, 0, length);
-    return this.data.length === length ? this.data : this.data.subarray(0, length);
-  }
-}
-
-/** Nodes Filter rejected through a probe, with the probe's rejection; their statuses in chain order come later. */
-interface RejectedOutOfOrder {
-  /** The cycle's active Filter plugins (see `activeFilters`). */
-  readonly active: readonly boolean[] | null;
-  readonly nodes: NodeInfo[];
-  readonly statuses: Status[];
-}
-
-type Guard = <T>(value: PromiseLike<T> | T, point: string, pluginName: string) => Promise<T>;
-
-/**
- * The scores of one cycle: per plugin the raw scores and the final (normalized) ones, and the weighted totals.
- * They share one typed array (a single allocation per cycle, kept off the JS heap): the raw scores of plugin p
- * at `p * nodes`, then the final scores of each plugin that normalizes, then the totals.
- * {@link ScoreTable.nodePluginScores} gives kube's per-node records.
- */
-class ScoreTable {
-  private readonly data: Float64Array;
-  /** Per plugin, where its final scores start (its raw scores' offset when it does not normalize). */
-  private readonly finalOffset: number[];
-  private readonly totalsOffset: number;
-  /** Plugins whose weighted scores are summed into the totals; then, of the next plugin, the first `partialNodes` nodes. */
-  private summedPlugins = 0;
-  private partialNodes = 0;
-
-  constructor(
-    readonly nodes: readonly NodeInfo[],
-    readonly plugins: readonly ScorePlugin[],
-    readonly weights: readonly number[],
-    scratch?: ScratchLease,
-  ) {
-    const count = nodes.length;
-    this.finalOffset = [];
-    let next = plugins.length * count;
-    for (let p = 0; p < plugins.length; p++) {
-      if (plugins[p]!.normalizeScore) {
-        this.finalOffset.push(next);
-        next += count;
-      } else {
-        this.finalOffset.push(p * count);
-      }
-    }
-    this.totalsOffset = next;
-    this.data = scratch ? scratch.scores(next + count) : new Float64Array(next + count);
-    this.lease = scratch;
-  }
-
-  /** Set when the table lives in a framework's {@link CycleScratch}. */
-  readonly lease: ScratchLease | undefined;
-
-  /** A table without plugins where every node totals `total` (kube's answer when no Score plugin is enabled). */
-  static constant(nodes: readonly NodeInfo[], total: number): ScoreTable {
-    const table = new ScoreTable(nodes, [], []);
-    table.data.fill(total);
-    return table;
-  }
-
-  setRaw(plugin: number, node: number, score: number): void {
-    this.data[plugin * this.nodes.length + node] = score;
-  }
-
-  raw(plugin: number, node: number): number {
-    return this.data[plugin * this.nodes.length + node]!;
-  }
-
-  setFinal(plugin: number, node: number, score: number): void {
-    this.data[this.finalOffset[plugin]! + node] = score;
-  }
-
-  final(plugin: number, node: number): number {
-    return this.data[this.finalOffset[plugin]! + node]!;
-  }
-
-  total(node: number): number {
-    return this.data[this.totalsOffset + node]!;
-  }
-
-  /**
-   * Checks every final score (an integer in [MinNodeScore, MaxNodeScore]) plugin by plugin and sums the weighted
-   * ones; returns the Error status of the first invalid score, with the totals summed up to it.
-   */
-  sum(): Status | null {
-    const data = this.data;
-    const count = this.nodes.length;
-    const totals = this.totalsOffset;
-    for (let p = 0; p < this.plugins.length; p++) {
-      const weight = this.weights[p]!;
-      const base = this.finalOffset[p]!;
-      for (let i = 0; i < count; i++) {
-        const score = data[base + i]!;
-        if (!Number.isInteger(score) || score > MaxNodeScore || score < MinNodeScore) {
-          this.summedPlugins = p;
-          this.partialNodes = i;
-          const name = this.plugins[p]!.name;
-          return Status.error(
-            new Error(`plugin "${name}" returns an invalid score ${score}, it should in the range of [${MinNodeScore}, ${MaxNodeScore}] after normalizing`),
-          ).withPlugin(name);
-        }
-        data[totals + i]! += score * weight;
-      }
-    }
-    this.summedPlugins = this.plugins.length;
-    return null;
-  }
-
-  /** The index {@link Framework.selectHost} would pick: uniformly among the highest totals. */
-  best(random: () => number): number {
-    return pickTop(this.data, this.totalsOffset, this.nodes.length, random);
-  }
-
-  /** kube's per-node records: each plugin's weighted and raw score and the total, as far as {@link ScoreTable.sum} got. */
-  nodePluginScores(): NodePluginScores[] {
-    const count = this.nodes.length;
-    const out: NodePluginScores[] = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = { name: this.nodes[i]!.name, scores: [], totalScore: this.total(i) };
-    const lastPlugin = Math.min(this.plugins.length, this.summedPlugins + (this.partialNodes > 0 ? 1 : 0));
-    for (let p = 0; p < lastPlugin; p++) {
-      const name = this.plugins[p]!.name;
-      const weight = this.weights[p]!;
-      const lastNode = p < this.summedPlugins ? count : this.partialNodes;
-      for (let i = 0; i < lastNode; i++) out[i]!.scores.push({ name, score: this.final(p, i) * weight, raw: this.raw(p, i) });
-    }
-    return out;
-  }
-}
-
-/** `list` (reused when given) filled with one {name, score} per node: the raw scores of plugin `plugin`. */
-function nodeScoreList(list: NodeScore[] | undefined, table: ScoreTable, plugin: number): NodeScore[] {
-  const out = list ?? [];
-  const nodes = table.nodes;
-  const count = nodes.length;
-  if (out.length > count) out.length = count;
-  for (let i = 0; i < count; i++) {
-    const score = table.raw(plugin, i);
-    // The framework owns these objects; plugins see `name` as read-only.
-    const entry = out[i] as { name: string; score: number } | undefined;
-    if (entry === undefined) out.push({ name: nodes[i]!.name, score });
-    else {
-      entry.name = nodes[i]!.name;
-      entry.score = score;
-    }
-  }
-  return out;
-}
-
-/** The abort reason of a Filter run that found enough nodes (a shared value: abort() would build a DOMException). */
-const stopReason = new Error('enough feasible nodes');
-
 /** kube's maxTimeout for Permit waits (15 minutes). */
 export const MaxPermitTimeoutMs = 15 * 60 * 1000;
 
@@ -1272,77 +741,4 @@ function referencedPlugins(profile: ProfileConfig): string[] {
     for (const ref of set?.enabled ?? []) if (ref.name !== '*') names.add(ref.name);
   }
   return [...names];
-}
-
-function filterFailure(plugin: Plugin, status: Status): Status {
-  if (status.isRejected()) return status.withPlugin(plugin.name);
-  return wrapError(`running "${plugin.name}" filter plugin`, plugin.name, status);
-}
-
-/** An Error status for a plugin that threw or rejected its promise. */
-function pluginError(point: string, pluginName: string, error: unknown): Status {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Status(Code.Error, [`running ${point} plugin "${pluginName}": ${message}`], error).withPlugin(pluginName);
-}
-
-function wrapError(context: string, pluginName: string, status: Status): Status {
-  return new Status(Code.Error, [`${context}: ${status.message()}`], status.cause ?? status).withPlugin(pluginName);
-}
-
-/** Go's `%v` of a string slice: `[a b c]`. */
-function goList(items: readonly string[]): string {
-  return `[${items.join(' ')}]`;
-}
-
-/**
- * Runs `call` for each plugin in order, stopping at the first status `check` maps to non-null. Stays
- * synchronous until a plugin returns a promise; throws become Error statuses.
- */
-function runSequence<P extends Plugin>(
-  point: string,
-  guard: Guard,
-  plugins: readonly P[],
-  call: (plugin: P) => MaybePromise<PluginStatus>,
-  check: (plugin: P, status: Status) => Status | null,
-): MaybePromise<Status | null> {
-  for (let i = 0; i < plugins.length; i++) {
-    const plugin = plugins[i]!;
-    let value: MaybePromise<PluginStatus>;
-    try {
-      value = call(plugin);
-    } catch (error) {
-      return pluginError(point, plugin.name, error);
-    }
-    if (isThenable(value)) return continueAsync(point, plugins, i, value, call, check, guard);
-    if (value != null) {
-      const stop = check(plugin, value);
-      if (stop) return stop;
-    }
-  }
-  return null;
-}
-
-async function continueAsync<P extends Plugin>(
-  point: string,
-  plugins: readonly P[],
-  index: number,
-  pending: PromiseLike<PluginStatus>,
-  call: (plugin: P) => MaybePromise<PluginStatus>,
-  check: (plugin: P, status: Status) => Status | null,
-  guard: Guard,
-): Promise<Status | null> {
-  for (let i = index; i < plugins.length; i++) {
-    const plugin = plugins[i]!;
-    let value: PluginStatus;
-    try {
-      value = await guard(i === index ? pending : call(plugin), point, plugin.name);
-    } catch (error) {
-      return pluginError(point, plugin.name, error);
-    }
-    if (value != null) {
-      const stop = check(plugin, value);
-      if (stop) return stop;
-    }
-  }
-  return null;
 }

@@ -9,8 +9,9 @@ import { ActionType, type ClusterEvent, type ClusterEventWithHint } from '../plu
 import type { EnqueueExtensions, QueuedPodInfo } from '../plugins/extension-points.js';
 import type { Registry } from '../registry/registry.js';
 import { FitError, fitErrorMessage } from '../runtime/fit-error.js';
-import { Framework, type ScheduleResult } from '../runtime/framework.js';
+import { Framework } from '../runtime/framework.js';
 import type { FrameworkMetrics } from '../runtime/metrics.js';
+import type { ScheduleResult } from '../runtime/schedule-one.js';
 import { WaitingPods } from '../runtime/waiting-pods.js';
 import { Code, Status } from '../status/status.js';
 import type { ClusterStore, StoreEvent, Unsubscribe } from '../store/cluster-store.js';

@@ -1,19 +1,20 @@
-import type { Labels, Namespace, Node, Pod, PodCondition, PodStatus, ReplicaSetLike, Service } from '../model/types.js';
-import { type ClusterStore, namespaceMatchLabels, type StoreEvent, type StoreKinds, type StoreListener, type Unsubscribe } from './cluster-store.js';
+import type { Labels, Node, Pod, PodCondition, PodStatus, ReplicaSetLike, Service } from '../model/types.js';
+import { type ClusterStore, type DeletePreconditions, namespaceMatchLabels, type StoreEvent, type StoreListener, type Unsubscribe, type WatchOptions } from './cluster-store.js';
+import { AlreadyExistsError, ConflictError, NotFoundError } from './errors.js';
+import { StoreKindNames, type StoreKind, type StoreKinds, type StoreObject, storeKey } from './kinds.js';
 import { WatchQueue } from './watch-queue.js';
 
-/** A store write that cannot be done (missing object, already bound); the message names the object. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+export { StoreError } from './errors.js';
 
 interface Watcher {
   /** Pending events, de-duplicated per kind and key. */
-  queue: WatchQueue<StoreKinds[keyof StoreKinds], StoreEvent>;
+  queue: WatchQueue<StoreObject, StoreEvent>;
   listener: StoreListener;
   scheduled: boolean;
   active: boolean;
 }
+
+type KindMaps = { [K in StoreKind]: Map<string, StoreKinds[K]> };
 
 /**
  * The embedded in-memory cluster store. Writes change the maps directly and append to each watcher's
@@ -21,18 +22,43 @@ interface Watcher {
  *
  * The store keeps the very objects it is given and hands them to watchers (as kube's informer caches share
  * theirs): once written, an object is treated as immutable. To change one, write a new object; the store's own
- * writes (`bind`, `updatePodStatus`) do the same. Copying every write to stamp a resourceVersion cost the event
- * path four times a plain Map write; {@link MemoryClusterStore.resourceVersion} counts the writes instead.
+ * writes (`bind`, `updatePodStatus`) do the same.
+ *
+ * Two ways to write: the {@link ClusterStore} methods (`create`, `update`, `apply`, `delete`), asynchronous as
+ * every store's are, which stamp `metadata.resourceVersion` on a copy of the object for optimistic concurrency;
+ * and the synchronous `applyNode`/`applyPod`/... that embedded users and benchmarks feed clusters with, which keep
+ * the object as it is: copying every write to stamp a version cost the event path four times a plain Map write.
+ * {@link MemoryClusterStore.resourceVersion} counts every write.
  */
 export class MemoryClusterStore implements ClusterStore {
-  private readonly nodes = new Map<string, Node>();
-  private readonly pods = new Map<string, Pod>();
-  private readonly serviceMap = new Map<string, Service>();
-  private readonly namespaces = new Map<string, Namespace>();
-  private readonly controllerMap = new Map<string, ReplicaSetLike>();
+  private readonly objects: KindMaps = {
+    Node: new Map(),
+    Pod: new Map(),
+    Service: new Map(),
+    Namespace: new Map(),
+    Controller: new Map(),
+    PriorityClass: new Map(),
+    PodDisruptionBudget: new Map(),
+    PersistentVolumeClaim: new Map(),
+    PersistentVolume: new Map(),
+    StorageClass: new Map(),
+    CSINode: new Map(),
+    CSIDriver: new Map(),
+  };
+  private readonly nodes = this.objects.Node;
+  private readonly pods = this.objects.Pod;
   /** An array, not a Set: every write walks it, and an array's loop allocates no iterator. */
   private watchers: Watcher[] = [];
   private version = 0;
+  private uids = 0;
+
+  list<K extends StoreKind>(kind: K): StoreKinds[K][] {
+    return [...(this.objects[kind] as Map<string, StoreKinds[K]>).values()];
+  }
+
+  get<K extends StoreKind>(kind: K, key: string): StoreKinds[K] | undefined {
+    return (this.objects[kind] as Map<string, StoreKinds[K]>).get(key);
+  }
 
   listNodes(): Node[] {
     return [...this.nodes.values()];
@@ -50,93 +76,130 @@ export class MemoryClusterStore implements ClusterStore {
     return this.pods.get(`${namespace}/${name}`);
   }
 
+  async create<K extends StoreKind>(kind: K, object: StoreKinds[K]): Promise<StoreKinds[K]> {
+    const key = storeKey(kind, object);
+    if (this.objects[kind].has(key)) throw new AlreadyExistsError(`creating ${describe(kind, key)}: it already exists`);
+    return this.write(kind, key, object, true);
+  }
+
+  async update<K extends StoreKind>(kind: K, object: StoreKinds[K]): Promise<StoreKinds[K]> {
+    const key = storeKey(kind, object);
+    const current = this.objects[kind].get(key);
+    if (!current) throw new NotFoundError(`updating ${describe(kind, key)}: not found`);
+    const expected = object.metadata.resourceVersion;
+    if (expected !== undefined && expected !== current.metadata.resourceVersion) {
+      throw new ConflictError(
+        `updating ${describe(kind, key)}: the object has been modified (resourceVersion ${current.metadata.resourceVersion ?? 'unset'}, not ${expected}); read it again and retry`,
+      );
+    }
+    return this.write(kind, key, object, false, current.metadata.uid);
+  }
+
+  async apply<K extends StoreKind>(kind: K, object: StoreKinds[K]): Promise<StoreKinds[K]> {
+    const key = storeKey(kind, object);
+    const current = this.objects[kind].get(key);
+    return this.write(kind, key, object, current === undefined, current?.metadata.uid);
+  }
+
+  async delete(kind: StoreKind, key: string, preconditions: DeletePreconditions = {}): Promise<boolean> {
+    const current = this.objects[kind].get(key);
+    if (!current) return false;
+    if (preconditions.uid !== undefined && current.metadata.uid !== preconditions.uid) {
+      throw new ConflictError(`deleting ${describe(kind, key)}: precondition failed: uid is ${current.metadata.uid ?? 'unset'}, not ${preconditions.uid}`);
+    }
+    if (preconditions.resourceVersion !== undefined && current.metadata.resourceVersion !== preconditions.resourceVersion) {
+      throw new ConflictError(`deleting ${describe(kind, key)}: precondition failed: the object has been modified (resourceVersion ${current.metadata.resourceVersion ?? 'unset'})`);
+    }
+    return this.remove(kind, key);
+  }
+
+  /** Creates or replaces a node (synchronously, keeping the object as it is). */
   applyNode(node: Node): void {
-    this.put('Node', this.nodes, node.metadata.name, node);
+    this.put('Node', node.metadata.name, node);
   }
 
   deleteNode(name: string): boolean {
-    return this.remove('Node', this.nodes, name);
+    return this.remove('Node', name);
   }
 
+  /** Creates or replaces a pod (synchronously, keeping the object as it is; an absent namespace is `default`). */
   applyPod(pod: Pod): void {
     const withDefaults = pod.metadata.namespace ? pod : { ...pod, metadata: { ...pod.metadata, namespace: 'default' } };
-    this.put('Pod', this.pods, podKey(withDefaults), withDefaults);
+    this.put('Pod', podKey(withDefaults), withDefaults);
   }
 
   deletePod(namespace: string, name: string): boolean {
-    return this.remove('Pod', this.pods, `${namespace}/${name}`);
+    return this.remove('Pod', `${namespace}/${name}`);
   }
 
   applyService(service: Service): void {
-    this.put('Service', this.serviceMap, `${service.metadata.namespace ?? 'default'}/${service.metadata.name}`, service);
+    this.put('Service', storeKey('Service', service), service);
   }
 
-  applyNamespace(namespace: Namespace): void {
-    this.put('Namespace', this.namespaces, namespace.metadata.name, namespace);
+  applyNamespace(namespace: StoreKinds['Namespace']): void {
+    this.put('Namespace', namespace.metadata.name, namespace);
   }
 
   applyController(controller: ReplicaSetLike): void {
-    this.put('Controller', this.controllerMap, `${controller.kind}/${controller.metadata.namespace ?? 'default'}/${controller.metadata.name}`, controller);
+    this.put('Controller', storeKey('Controller', controller), controller);
   }
 
-  /** Writes the binding: sets `spec.nodeName`. Fails when the pod is gone, replaced or already bound, or the node is gone. */
+  /** Creates or replaces an object of any kind (synchronously, keeping the object as it is). */
+  applyObject<K extends StoreKind>(kind: K, object: StoreKinds[K]): void {
+    this.put(kind, storeKey(kind, object), object);
+  }
+
+  /** Writes the binding: sets `spec.nodeName`. Fails when the pod is gone or already bound. */
   async bind(pod: Pod, nodeName: string): Promise<void> {
     const key = podKey(pod);
     const current = this.pods.get(key);
-    if (!current) throw new StoreError(`binding pod ${key} to ${nodeName}: pod not found`);
+    if (!current) throw new NotFoundError(`binding pod ${key} to ${nodeName}: pod not found`);
     if (pod.metadata.uid && current.metadata.uid && pod.metadata.uid !== current.metadata.uid) {
-      throw new StoreError(`binding pod ${key} to ${nodeName}: pod was replaced (uid ${current.metadata.uid})`);
+      throw new NotFoundError(`binding pod ${key} to ${nodeName}: pod was replaced (uid ${current.metadata.uid})`);
     }
     if (current.spec.nodeName) {
-      throw new StoreError(`binding pod ${key} to ${nodeName}: pod is already assigned to node "${current.spec.nodeName}"`);
+      throw new ConflictError(`binding pod ${key} to ${nodeName}: pod is already assigned to node "${current.spec.nodeName}"`);
     }
-    // A binding to a node that is gone must fail, not leave the pod on a missing node.
-    if (!this.nodes.has(nodeName)) throw new StoreError(`binding pod ${key} to ${nodeName}: node not found`);
     // The binding replaces any earlier PodScheduled=False condition: the pending reason is cleared.
     const conditions = [...(current.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' as const }];
     const bound = withField(current, 'spec', withField(current.spec, 'nodeName', nodeName));
-    this.put('Pod', this.pods, key, withField(bound, 'status', withField<PodStatus, 'conditions'>(current.status ?? {}, 'conditions', conditions)));
+    this.put('Pod', key, withField(bound, 'status', withField<PodStatus, 'conditions'>(current.status ?? {}, 'conditions', conditions)));
   }
 
   async updatePodStatus(namespace: string, name: string, status: Partial<PodStatus>): Promise<void> {
     const key = `${namespace}/${name}`;
     const current = this.pods.get(key);
-    if (!current) throw new StoreError(`updating status of pod ${key}: pod not found`);
+    if (!current) throw new NotFoundError(`updating status of pod ${key}: pod not found`);
     const conditions = status.conditions ? mergeConditions(current.status?.conditions, status.conditions) : current.status?.conditions;
     const next: PodStatus = { ...current.status, ...status };
     if (conditions) next.conditions = conditions;
-    this.put('Pod', this.pods, key, { ...current, status: next });
+    this.put('Pod', key, { ...current, status: next });
   }
 
   services(namespace: string): readonly Service[] {
     const out: Service[] = [];
-    for (const service of this.serviceMap.values()) if ((service.metadata.namespace ?? 'default') === namespace) out.push(service);
+    for (const service of this.objects.Service.values()) if ((service.metadata.namespace ?? 'default') === namespace) out.push(service);
     return out;
   }
 
   controllers(namespace: string): readonly ReplicaSetLike[] {
     const out: ReplicaSetLike[] = [];
-    for (const controller of this.controllerMap.values()) if ((controller.metadata.namespace ?? 'default') === namespace) out.push(controller);
+    for (const controller of this.objects.Controller.values()) if ((controller.metadata.namespace ?? 'default') === namespace) out.push(controller);
     return out;
   }
 
   namespaceLabels(name: string): Labels | undefined {
-    const namespace = this.namespaces.get(name);
+    const namespace = this.objects.Namespace.get(name);
     return namespace ? namespaceMatchLabels(namespace) : undefined;
   }
 
-  watch(listener: StoreListener, options: { replay?: boolean } = {}): Unsubscribe {
+  watch(listener: StoreListener, options: WatchOptions = {}): Unsubscribe {
     const watcher: Watcher = { queue: new WatchQueue(), listener, scheduled: false, active: true };
     this.watchers = [...this.watchers, watcher];
     if (options.replay) {
-      const replay = <K extends keyof StoreKinds>(kind: K, map: Map<string, StoreKinds[K]>): void => {
-        for (const [key, object] of map) this.enqueue(watcher, kind, { type: 'add', key, object, kind } as StoreEvent);
-      };
-      replay('Namespace', this.namespaces);
-      replay('Service', this.serviceMap);
-      replay('Controller', this.controllerMap);
-      replay('Node', this.nodes);
-      replay('Pod', this.pods);
+      for (const kind of StoreKindNames) {
+        for (const [key, object] of this.objects[kind]) this.enqueue(watcher, kind, { type: 'add', key, object, kind } as StoreEvent);
+      }
     }
     return () => {
       watcher.active = false;
@@ -144,13 +207,29 @@ export class MemoryClusterStore implements ClusterStore {
     };
   }
 
+  async close(): Promise<void> {
+    for (const watcher of this.watchers) watcher.active = false;
+    this.watchers = [];
+  }
+
   /** The number of writes so far (a resourceVersion). */
   get resourceVersion(): number {
     return this.version;
   }
 
-  private put<K extends keyof StoreKinds>(kind: K, map: Map<string, StoreKinds[K]>, key: string, object: StoreKinds[K]): void {
+  /** A ClusterStore write: stamps the next resourceVersion (and a uid on creation) on a copy, then stores it. */
+  private write<K extends StoreKind>(kind: K, key: string, object: StoreKinds[K], created: boolean, currentUid?: string): StoreKinds[K] {
+    const uid = object.metadata.uid ?? currentUid ?? (created ? `memory-uid-${++this.uids}` : undefined);
+    const metadata = { ...object.metadata, resourceVersion: String(this.version + 1), ...(uid === undefined ? {} : { uid }) };
+    if (kind === 'Pod' && !metadata.namespace) metadata.namespace = 'default';
+    const stored = { ...object, metadata } as StoreKinds[K];
+    this.put(kind, key, stored);
+    return stored;
+  }
+
+  private put<K extends StoreKind>(kind: K, key: string, object: StoreKinds[K]): void {
     this.version++;
+    const map = this.objects[kind] as Map<string, StoreKinds[K]>;
     const old = map.get(key);
     map.set(key, object);
     const watchers = this.watchers;
@@ -162,7 +241,8 @@ export class MemoryClusterStore implements ClusterStore {
     }
   }
 
-  private remove<K extends keyof StoreKinds>(kind: K, map: Map<string, StoreKinds[K]>, key: string): boolean {
+  private remove(kind: StoreKind, key: string): boolean {
+    const map = this.objects[kind];
     const old = map.get(key);
     if (!old) return false;
     this.version++;
@@ -171,7 +251,7 @@ export class MemoryClusterStore implements ClusterStore {
     return true;
   }
 
-  private enqueue(watcher: Watcher, kind: keyof StoreKinds, event: StoreEvent): void {
+  private enqueue(watcher: Watcher, kind: StoreKind, event: StoreEvent): void {
     watcher.queue.push(event, kind);
     if (watcher.scheduled) return;
     watcher.scheduled = true;
@@ -194,6 +274,10 @@ function withField<T extends object, F extends keyof T>(object: T, field: F, val
   const copy = Object.assign({}, object);
   copy[field] = value;
   return copy;
+}
+
+function describe(kind: StoreKind, key: string): string {
+  return `${kind} ${key}`;
 }
 
 function podKey(pod: Pod): string {

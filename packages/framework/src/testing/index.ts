@@ -14,3 +14,4 @@ export * from './plugin-fidelity.js';
 export * from './plugin-tester.js';
 export * from './pod-builder.js';
 export * from './selector-builders.js';
+export { clusterStoreContract, type StoreContractCase, type StoreUnderTest } from './store-contract.js';

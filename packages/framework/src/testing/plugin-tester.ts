@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ProfileConfig } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
 import { PodInfo } from '../model/pod-info.js';
-import type { Namespace, Node, Pod, ReplicaSetLike, Service } from '../model/types.js';
+import type { Node, Pod } from '../model/types.js';
 import type { NodeInfo } from '../node-info/node-info.js';
 import { type NodeInfoLister, Snapshot } from '../node-info/snapshot.js';
 import { type ExtensionPoint, implementsPoint, type Plugin, type PreFilterResult, type QueuedPodInfo } from '../plugins/extension-points.js';
@@ -11,7 +11,7 @@ import { type PluginModule, type PluginRegistration, Registry } from '../registr
 import { Framework } from '../runtime/framework.js';
 import { Code, Status } from '../status/status.js';
 import type { Binder } from '../store/binder.js';
-import { type ObjectLister, StaticObjectLister } from '../store/object-lister.js';
+import { type ClusterObjects, type ObjectLister, StaticObjectLister } from '../store/object-lister.js';
 import { NodeBuilder } from './node-builder.js';
 import { PodBuilder } from './pod-builder.js';
 
@@ -20,12 +20,7 @@ export type PodInput = Pod | PodBuilder;
 /** A node given as an object or as a builder. */
 export type NodeInput = Node | NodeBuilder;
 
-/** The objects other than nodes and pods a cluster has, for a {@link StaticObjectLister}. */
-export interface ClusterObjects {
-  services?: readonly Service[];
-  controllers?: readonly ReplicaSetLike[];
-  namespaces?: readonly Namespace[];
-}
+export type { ClusterObjects } from '../store/object-lister.js';
 
 /** How a {@link PluginTester} is set up. */
 export interface PluginTesterOptions extends ClusterObjects {
