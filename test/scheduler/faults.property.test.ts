@@ -158,7 +158,7 @@ class RecordingStore extends MemoryClusterStore {
 }
 
 const milliOf = (pod: Pod): number => {
-  const cpu = pod.spec.containers[0]?.resources?.requests?.cpu ?? '0';
+  const cpu = String(pod.spec.containers[0]?.resources?.requests?.cpu ?? '0');
   return cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
 };
 
@@ -207,7 +207,7 @@ async function runScenario(s: Scenario): Promise<string[]> {
     store.applyNode(node(`n${nodeCount++}`, String(cpu), '8Gi', '4'));
   };
   for (const cpu of s.nodes) addNode(cpu);
-  s.pods.forEach((p, i) => store.applyPod(makePod(i, p.milli, p.priority)));
+  for (const [i, p] of s.pods.entries()) store.applyPod(makePod(i, p.milli, p.priority));
   scheduler.start();
   const pods = (): Pod[] => store.listPods();
   const pending = (): Pod[] => pods().filter((p) => !p.spec.nodeName);
