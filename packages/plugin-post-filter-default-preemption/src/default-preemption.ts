@@ -103,7 +103,7 @@ export class DefaultPreemption implements PostFilterPlugin {
   private async selectVictimsOnNode(state: CycleState, pod: Pod, original: NodeInfo): Promise<NodeVictims | Status> {
     const priority = podPriority(pod);
     // Checked before copying anything: most nodes of a full cluster have no victim to offer.
-    if (!original.pods.some((p) => podPriority(p.pod) < priority)) return noVictims;
+    if (lowestPriorityOn(original) >= priority) return noVictims;
     const nodeInfo = original.clone();
     const simulated = state.clone();
     const potential = nodeInfo.pods.filter((p) => podPriority(p.pod) < priority);
@@ -140,8 +140,22 @@ const noVictims = Status.unresolvable(noVictimsReason);
 
 /** True when some pod on `nodes` has a priority below `priority` (a victim could exist). */
 function anyPodBelow(nodes: readonly NodeInfo[], priority: number): boolean {
-  for (const node of nodes) for (const info of node.pods) if (podPriority(info.pod) < priority) return true;
+  for (const node of nodes) if (lowestPriorityOn(node) < priority) return true;
   return false;
+}
+
+/** The lowest priority among a node's pods, kept per NodeInfo until its generation moves (any pod change). */
+const lowest = new WeakMap<NodeInfo, { generation: number; priority: number }>();
+function lowestPriorityOn(node: NodeInfo): number {
+  const known = lowest.get(node);
+  if (known !== undefined && known.generation === node.generation) return known.priority;
+  let priority = Number.POSITIVE_INFINITY;
+  for (const info of node.pods) {
+    const p = podPriority(info.pod);
+    if (p < priority) priority = p;
+  }
+  lowest.set(node, { generation: node.generation, priority });
+  return priority;
 }
 
 /** {@link noCandidateMessage} when no node has a victim: `potential` nodes without victims, the rest not helped. */
