@@ -30,6 +30,8 @@ export interface SimulationOptions {
   waveSize?: number;
   /** Called whenever one more pending pod has had its first decision (bound or found unschedulable). */
   onProgress?: (settled: number, total: number) => void;
+  /** Called after every scheduling cycle once every pod had its first decision: the retries go on. */
+  onRetry?: (state: { pending: number; cycles: number }) => void;
 }
 
 /** A change of the pods on nodes as the scheduler saw it, in order. */
@@ -289,6 +291,10 @@ export class Simulation {
   /** Each cycle moves the clock on; the move happens after the event handler, outside the scheduler's call. */
   private cycleDone(): void {
     this.cycles++;
+    if (this.options.onRetry && this.settled.size >= this.options.pendingPods.length) {
+      const stats = this.scheduler.queue.stats();
+      this.options.onRetry({ pending: stats.active + stats.backoff + stats.unschedulable + stats.gated + stats.inFlight, cycles: this.cycles });
+    }
     this.ticksOwed++;
     if (this.ticksOwed > 1) return;
     queueMicrotask(() => {
