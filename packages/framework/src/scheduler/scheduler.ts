@@ -8,7 +8,7 @@ import { Snapshot } from '../node-info/snapshot.js';
 import { ActionType, type ClusterEvent, type ClusterEventWithHint } from '../plugins/events.js';
 import type { EnqueueExtensions, QueuedPodInfo } from '../plugins/extension-points.js';
 import type { Registry } from '../registry/registry.js';
-import { FitError, fitErrorMessage } from '../runtime/fit-error.js';
+import { FitError } from '../runtime/fit-error.js';
 import { Framework } from '../runtime/framework.js';
 import type { FrameworkMetrics } from '../runtime/metrics.js';
 import type { ScheduleResult } from '../runtime/schedule-one.js';
@@ -441,7 +441,9 @@ export class Scheduler {
           if (pod.status?.nominatedNodeName) await this.nominate(pod, '');
           if (post.status.message()) {
             error.diagnosis.postFilterMessage = post.status.message();
-            message = fitErrorMessage(error.numAllNodes, error.diagnosis);
+            // The FitError's message plus the PostFilter part (fitErrorMessage's tail): the per-node reasons of
+            // a full cluster are not counted twice.
+            message = `${error.message} ${error.diagnosis.postFilterMessage}.`;
           }
         }
       }
