@@ -182,6 +182,7 @@ async function execute(run: Execution): Promise<CommandResult> {
       settled = done;
       progress?.update(done, total);
     },
+    onRetry: ({ pending, cycles }) => progress?.retrying(pending, cycles),
   });
   const note = (line: string): void => (progress ? progress.note(line) : void output.stderr.write(`${line}\n`));
   const watcher = options.watchConfig && options.config ? watchConfiguration(options.config, run, simulation, note, () => settled, reloads) : undefined;

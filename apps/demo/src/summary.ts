@@ -60,6 +60,8 @@ export interface Summary {
     cycles: number;
   };
   unschedulable: ReasonGroup[];
+  /** Pending pods no profile schedules, per schedulerName they ask for (kept pending, never dropped). */
+  withoutProfile: { schedulerName: string; pods: number }[];
   errors: { pod: string; message: string }[];
   timing: { durationMs: number; podsPerSecond: number; simulatedSeconds: number };
   latency: LatencyFigures[];
@@ -110,6 +112,7 @@ export function buildSummary(result: SimulationResult, context: SummaryContext):
       cycles: result.cycles,
     },
     unschedulable: groupByReasons([...result.unschedulable].map(([pod, { message }]) => ({ pod, message }))),
+    withoutProfile: [...result.withoutProfile].map(([schedulerName, pods]) => ({ schedulerName, pods })).sort((a, b) => b.pods - a.pods),
     errors: [...result.errors].map(([pod, message]) => ({ pod, message })),
     timing: {
       durationMs: round(result.durationMs, 1),
@@ -131,7 +134,7 @@ export function buildSummary(result: SimulationResult, context: SummaryContext):
     placements: Object.fromEntries([...result.placements].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     explanations: context.explanations,
     reloads: context.reloads,
-    warnings: context.warnings,
+    warnings: [...context.warnings, ...result.schedulerErrors.map((message) => `scheduler: ${message}`)],
   };
 }
 

@@ -43,6 +43,7 @@ import type { ScratchLease } from './cycle-scratch.js';
 import type { FitError } from './fit-error.js';
 import { isThenable, settle } from './maybe-promise.js';
 import type { FrameworkMetrics } from './metrics.js';
+import { type NominatedPods, withNominatedPods } from './nominated-pods.js';
 import type { Diagnosis } from './node-to-status.js';
 import { filterFailure, type Guard, goList, pluginError, runSequence, wrapError } from './plugin-calls.js';
 import { type ScheduleResult, SchedulingAlgorithm } from './schedule-one.js';
@@ -80,6 +81,8 @@ export interface FrameworkOptions {
    * the plugin (default 30,000; 0 disables). Synchronous plugins are never timed.
    */
   asyncPluginTimeoutMs?: number;
+  /** Pods nominated to nodes by preemption: Filter counts them for pods of lower or equal priority (kube's PodNominator). */
+  nominatedPods?: NominatedPods;
 }
 
 type PointPlugins = { [P in ExtensionPoint]: PluginForPoint[P][] };
@@ -107,6 +110,7 @@ export class Framework implements Handle {
   private readonly waiting: WaitingPods;
   private readonly asyncTimeoutMs: number;
   private readonly guardFn: Guard;
+  private readonly nominatedPods: NominatedPods | undefined;
   private currentSnapshot: NodeInfoLister | undefined;
   /** NormalizeScore's list, kept between cycles (undefined while a cycle uses it). */
   private normalizeScratch: NodeScore[] | undefined = [];
@@ -124,6 +128,7 @@ export class Framework implements Handle {
     this.waiting = options.waitingPods ?? new WaitingPods();
     this.asyncTimeoutMs = options.asyncPluginTimeoutMs ?? DefaultAsyncPluginTimeoutMs;
     this.guardFn = (value, point, plugin) => this.guard(value, point, plugin);
+    this.nominatedPods = options.nominatedPods;
 
     const index = options.profileIndex ?? 0;
     const unknown = checkKnownPlugins(profile, registry, index);
@@ -313,6 +318,35 @@ export class Framework implements Handle {
    * skipped by PreFilter are not called. Sync when every plugin is sync.
    */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
+    const nominated = this.nominatedPods?.forNode(nodeInfo.name);
+    if (nominated !== undefined && nominated.length > 0) return this.withNominated(nominated, state, pod, nodeInfo, (s, n) => this.runFilterPluginsOn(s, pod, n));
+    return this.runFilterPluginsOn(state, pod, nodeInfo);
+  }
+
+  /**
+   * kube's RunFilterPluginsWithNominatedPods: when pods of at least `pod`'s priority are nominated to the node,
+   * the Filters run once with them added and, if that passes, once without (a nominated pod may be what an
+   * affinity needs, and it is not there yet).
+   */
+  private withNominated(
+    nominated: readonly PodInfo[],
+    state: CycleState,
+    pod: Pod,
+    nodeInfo: NodeInfo,
+    run: (state: CycleState, nodeInfo: NodeInfo) => MaybePromise<Status | null>,
+  ): MaybePromise<Status | null> {
+    const added = withNominatedPods(nominated, state, pod, nodeInfo, (s, p, info, n) => this.runPreFilterExtensionAddPod(s, p, info, n));
+    const first = (outcome: Awaited<typeof added>): MaybePromise<Status | null> => {
+      if (outcome === undefined) return run(state, nodeInfo);
+      if (outcome instanceof Status) return outcome;
+      const verdict = run(outcome.state, outcome.nodeInfo);
+      if (isThenable(verdict)) return Promise.resolve(verdict).then((v) => (v === null ? run(state, nodeInfo) : v));
+      return verdict === null ? run(state, nodeInfo) : verdict;
+    };
+    return isThenable(added) ? Promise.resolve(added).then(first) : first(added);
+  }
+
+  private runFilterPluginsOn(state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
     const plugins = this.points.filter;
     const skip = state.skipFilterPlugins;
     for (let i = 0; i < plugins.length; i++) {
@@ -359,6 +393,13 @@ export class Framework implements Handle {
    * @internal For the scheduling algorithm (schedule-one.ts).
    */
   runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip = -1): MaybePromise<Status | null> {
+    const nominated = this.nominatedPods?.forNode(nodeInfo.name);
+    // With nominated pods the probed plugin runs again: it passed without them, which says nothing about with them.
+    if (nominated !== undefined && nominated.length > 0) return this.withNominated(nominated, state, pod, nodeInfo, (s, n) => this.runActiveFiltersOn(active, s, pod, n, -1));
+    return this.runActiveFiltersOn(active, state, pod, nodeInfo, skip);
+  }
+
+  private runActiveFiltersOn(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip: number): MaybePromise<Status | null> {
     const plugins = this.points.filter;
     for (let i = 0; i < plugins.length; i++) {
       if ((active !== null && !active[i]) || i === skip) continue;
