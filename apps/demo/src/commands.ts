@@ -86,7 +86,7 @@ export async function runSimulate(options: SimulateOptions, output: Output): Pro
   await checkCommon(options);
   const loaded = await loadConfiguration({ ...(options.config ? { file: options.config } : {}), gangs: 0 });
   const profile = options.profile === undefined ? undefined : chooseProfile(loaded.configuration, options.profile, loaded.source);
-  const cluster = await readCluster(options, new SeededRandom(options.seed ^ 0x5eed).asFunction());
+  const cluster = await readCluster(options, new SeededRandom(options.seed ^ 0x5eed).asFunction(), (name) => loaded.registry.has(name));
   const warnings = [...loaded.warnings, ...cluster.warnings];
 
   const nodeNames = new Set(cluster.nodes.map((node) => node.metadata.name));
