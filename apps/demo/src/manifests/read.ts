@@ -229,6 +229,13 @@ function validateWorkload(kind: ManifestKind, object: Record<string, unknown>): 
     if (error.field === 'metadata.name') continue;
     errors.push({ ...error, field: `${templatePath}.${error.field}` });
   }
+  if (kind === 'Job' || kind === 'CronJob') {
+    const restartPolicy = (template.spec as { restartPolicy?: string } | undefined)?.restartPolicy;
+    if (restartPolicy === undefined) errors.push({ field: `${templatePath}.spec.restartPolicy`, message: 'Required value: valid values: "OnFailure", "Never"' });
+    else if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
+      errors.push({ field: `${templatePath}.spec.restartPolicy`, message: `Unsupported value: ${JSON.stringify(restartPolicy)}: supported values: "OnFailure", "Never"` });
+    }
+  }
   const selector = spec.selector as { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined;
   if (kind !== 'Job' && kind !== 'CronJob') {
     if (!isObject(selector)) errors.push({ field: 'spec.selector', message: 'Required value' });
