@@ -1,11 +1,14 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DefaultSchedulerName, objectKey, type Node, type Pod } from '@schedkit/framework';
+import { formatOwners, groupByOwner } from './owners.js';
+import type { StoreEntry } from './simulation.js';
 import { checkGangProfile, chooseProfile, type LoadedConfiguration, loadConfiguration, readConfigurationFile } from './configuration.js';
 import { errorLines, InputError } from './errors.js';
+import { readCluster } from './cluster-input.js';
 import { explainPod } from './explain.js';
 import type { Explanation } from './explanation.js';
-import { readNodes, readPods } from './manifests.js';
 import { createProgress, type Progress } from './progress.js';
 import { SeededRandom } from './random.js';
 import { renderReport, writeReportAtomically } from './report.js';
@@ -39,6 +42,8 @@ export interface RunOptions extends CommonOptions {
 export interface SimulateOptions extends CommonOptions {
   nodes: string;
   pods: string;
+  /** Expand workloads (Deployments, StatefulSets, ...) into the pods their controllers make (default true). */
+  expand?: boolean;
 }
 
 /** Where the commands write. */
@@ -83,19 +88,17 @@ export async function runSimulate(options: SimulateOptions, output: Output): Pro
   await checkCommon(options);
   const loaded = await loadConfiguration({ ...(options.config ? { file: options.config } : {}), gangs: 0 });
   const profile = options.profile === undefined ? undefined : chooseProfile(loaded.configuration, options.profile, loaded.source);
-  const nodesRead = await readNodes(options.nodes);
-  const podsRead = await readPods(options.pods);
-  if (nodesRead.objects.length === 0) throw new InputError(`${options.nodes}: no Node objects found`);
-  const warnings = [...nodesRead.warnings, ...podsRead.warnings];
+  const cluster = await readCluster(options, new SeededRandom(options.seed ^ 0x5eed).asFunction(), (name) => loaded.registry.has(name));
+  const warnings = [...loaded.warnings, ...cluster.warnings];
 
-  const nodeNames = new Set(nodesRead.objects.map((node) => node.metadata.name));
+  const nodeNames = new Set(cluster.nodes.map((node) => node.metadata.name));
   const profiles = new Set(loaded.configuration.profiles.map((p) => p.schedulerName));
   const boundPods: Pod[] = [];
   const pendingPods: Pod[] = [];
   let finished = 0;
   let elsewhere = 0;
   const otherSchedulers = new Map<string, number>();
-  for (const pod of podsRead.objects) {
+  for (const pod of cluster.pods) {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       finished++;
@@ -121,9 +124,11 @@ export async function runSimulate(options: SimulateOptions, output: Output): Pro
     options,
     loaded,
     profile: profile ?? loaded.configuration.profiles[0]!.schedulerName,
-    nodes: nodesRead.objects,
+    nodes: cluster.nodes,
     boundPods,
     pendingPods,
+    objects: cluster.objects,
+    owners: cluster.owners,
     warnings,
     gangs: 0,
     output,
@@ -139,6 +144,12 @@ async function checkCommon(options: CommonOptions): Promise<void> {
     if (!info?.isDirectory()) throw new InputError(`--report ${options.report}: the folder ${directory} does not exist`);
     const target = await stat(options.report).catch(() => undefined);
     if (target?.isDirectory()) throw new InputError(`--report ${options.report}: is a folder, not a file`);
+    // The report is written at the end: a path that cannot be written must fail before the run, not after it.
+    const writable = await access(target ? options.report : directory, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!writable) throw new InputError(`--report ${options.report}: cannot be written (permission denied)`);
   }
 }
 
@@ -150,6 +161,10 @@ interface Execution {
   nodes: Node[];
   boundPods: Pod[];
   pendingPods: Pod[];
+  /** Cluster objects other than nodes and pods (PriorityClasses, PDBs, Namespaces, claims...) for the store. */
+  objects?: readonly StoreEntry[];
+  /** The workload owning each pod, by pod key, for the summary's grouping. */
+  owners?: ReadonlyMap<string, string>;
   warnings: string[];
   gangs: number;
   output: Output;
@@ -173,6 +188,7 @@ async function execute(run: Execution): Promise<CommandResult> {
     nodes: run.nodes,
     boundPods: run.boundPods,
     pendingPods: run.pendingPods,
+    ...(run.objects ? { objects: run.objects } : {}),
     configuration: loaded.configuration,
     registry: loaded.registry,
     random: random.asFunction(),
@@ -225,11 +241,13 @@ async function execute(run: Execution): Promise<CommandResult> {
     warnings: run.warnings,
   });
   if (options.report) await writeReportAtomically(options.report, renderReport(summary));
+  const owners = run.owners ? groupByOwner(result, run.pendingPods, run.owners) : undefined;
   if (options.json) {
-    output.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    output.stdout.write(`${JSON.stringify(owners ? { ...summary, owners } : summary, null, 2)}\n`);
   } else {
     output.stdout.write(formatSummary(summary));
     if (run.mode === 'simulate') output.stdout.write(formatPlacements(result, run.pendingPods));
+    if (owners && owners.length > 0) output.stdout.write(formatOwners(owners));
     if (options.report) output.stdout.write(`\nReport written to ${options.report}\n`);
     if (run.mode === 'synthetic') output.stdout.write(`\nRun it again with --seed ${options.seed} for the same placement.\n`);
   }

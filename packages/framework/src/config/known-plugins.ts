@@ -1,7 +1,7 @@
-import type { ConfigIssue } from './errors.js';
 import { unknownPluginMessage } from '../registry/authoring-errors.js';
+import type { ConfigIssue } from './errors.js';
 import { originOf } from './provenance.js';
-import { PluginPoints, type ProfileConfig } from './types.js';
+import { PluginPoints, type PluginSet, type ProfileConfig, type SchedulerConfiguration } from './types.js';
 
 /** The plugins a registry knows (a {@link Registry} is one). */
 export interface KnownPlugins {
@@ -20,7 +20,7 @@ export interface KnownPlugins {
  */
 export function checkKnownPlugins(profile: ProfileConfig, known: KnownPlugins, profileIndex: number): ConfigIssue[] {
   const isKnown = (name: string): boolean => known.has(name);
-  const unknown = (name: string, note?: string): string => unknownPluginMessage(name, known.names(), note);
+  const unknown = (name: string, note?: string): string => unknownPluginMessage(name, [...known.names(), ...KubePluginNames], note);
   const issues: ConfigIssue[] = [];
   const profilePath = `profiles[${profileIndex}]`;
   for (const point of PluginPoints) {
@@ -44,4 +44,68 @@ export function checkKnownPlugins(profile: ProfileConfig, known: KnownPlugins, p
     issues.push({ path: `${path}.name`, message: unknown(entry.name) });
   });
   return issues;
+}
+
+/**
+ * kube-scheduler v1.35's in-tree plugins that schedkit does not implement yet. A configuration that names them
+ * loads (kube's own configurations and `--write-config-to` output name them), without them: see
+ * {@link withoutUnimplementedPlugins}. A name drops out of effect as soon as a registry has a plugin by that name,
+ * so when a plugin package registers one of these it simply runs.
+ */
+export const UnimplementedKubePlugins: readonly string[] = ['VolumeBinding', 'VolumeRestrictions', 'VolumeZone', 'NodeVolumeLimits', 'DynamicResources'];
+
+/** Every in-tree plugin name of kube-scheduler v1.35 (for "did you mean" suggestions). */
+export const KubePluginNames: readonly string[] = [
+  'PrioritySort',
+  'SchedulingGates',
+  'NodeUnschedulable',
+  'NodeName',
+  'TaintToleration',
+  'NodeAffinity',
+  'NodePorts',
+  'NodeResourcesFit',
+  'NodeResourcesBalancedAllocation',
+  'ImageLocality',
+  'InterPodAffinity',
+  'PodTopologySpread',
+  'DefaultPreemption',
+  'DefaultBinder',
+  ...UnimplementedKubePlugins,
+];
+
+/** What a configuration names among {@link UnimplementedKubePlugins} that `isRegistered` does not have, sorted. */
+export function unimplementedPluginsIn(configuration: Pick<SchedulerConfiguration, 'profiles'>, isRegistered: (name: string) => boolean): string[] {
+  const found = new Set<string>();
+  for (const profile of configuration.profiles) {
+    for (const point of PluginPoints) for (const ref of profile.plugins[point]?.enabled ?? []) if (isUnimplemented(ref.name, isRegistered)) found.add(ref.name);
+    for (const entry of profile.pluginConfig) if (isUnimplemented(entry.name, isRegistered)) found.add(entry.name);
+  }
+  return [...found].sort();
+}
+
+/**
+ * The profile without the {@link UnimplementedKubePlugins} that `isRegistered` does not have (at every point and
+ * in pluginConfig); the same profile object when it names none. The Framework builds profiles through this, so a
+ * kube configuration naming VolumeBinding runs with the plugins schedkit has.
+ */
+export function withoutUnimplementedPlugins(profile: ProfileConfig, isRegistered: (name: string) => boolean): ProfileConfig {
+  if (unimplementedPluginsIn({ profiles: [profile] }, isRegistered).length === 0) return profile;
+  const keep = (name: string): boolean => !isUnimplemented(name, isRegistered);
+  const plugins: ProfileConfig['plugins'] = {};
+  for (const point of PluginPoints) {
+    const set: PluginSet | undefined = profile.plugins[point];
+    if (!set) continue;
+    plugins[point] = { ...set, enabled: (set.enabled ?? []).filter((ref) => keep(ref.name)) };
+  }
+  return { ...profile, plugins, pluginConfig: profile.pluginConfig.filter((entry) => keep(entry.name)) };
+}
+
+/** The one-line warning for the plugins {@link unimplementedPluginsIn} found (undefined when there are none). */
+export function unimplementedPluginsWarning(names: readonly string[]): string | undefined {
+  if (names.length === 0) return undefined;
+  return `kube plugins schedkit does not have yet are left out: ${names.join(', ')}; decisions ignore what they check (volume binding, volume topology and attach limits, conflicting volumes, dynamic resource claims)`;
+}
+
+function isUnimplemented(name: string, isRegistered: (name: string) => boolean): boolean {
+  return UnimplementedKubePlugins.includes(name) && !isRegistered(name);
 }

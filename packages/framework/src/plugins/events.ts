@@ -1,7 +1,25 @@
 import type { Node, Pod } from '../model/types.js';
 
-/** The kinds of cluster objects the scheduler watches. */
-export type EventResource = 'Pod' | 'AssignedPod' | 'UnscheduledPod' | 'Node' | 'Namespace' | 'Service' | '*';
+/**
+ * The kinds of cluster objects the scheduler watches: every kind a ClusterStore holds (the controllers' events
+ * are `*`), so that the volume plugins and any plugin reading PriorityClasses or PodDisruptionBudgets can register
+ * for the events that may make a pod schedulable.
+ */
+export type EventResource =
+  | 'Pod'
+  | 'AssignedPod'
+  | 'UnscheduledPod'
+  | 'Node'
+  | 'Namespace'
+  | 'Service'
+  | 'PriorityClass'
+  | 'PodDisruptionBudget'
+  | 'PersistentVolumeClaim'
+  | 'PersistentVolume'
+  | 'StorageClass'
+  | 'CSINode'
+  | 'CSIDriver'
+  | '*';
 
 /** What happened to the object (kube's ActionType), as flags that can be ORed. */
 export enum ActionType {

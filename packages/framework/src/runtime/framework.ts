@@ -2,7 +2,7 @@ import { Parallelizer } from '@schedkit/parallelizer';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { type ConfigIssue, ConfigError } from '../config/errors.js';
 import { missingMethodHint } from '../registry/authoring-errors.js';
-import { checkKnownPlugins } from '../config/known-plugins.js';
+import { checkKnownPlugins, withoutUnimplementedPlugins } from '../config/known-plugins.js';
 import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
@@ -118,7 +118,9 @@ export class Framework implements Handle {
   private readonly algorithm: SchedulingAlgorithm;
 
   constructor(options: FrameworkOptions) {
-    const { profile, registry } = options;
+    const { registry } = options;
+    // kube plugins schedkit lacks are left out (the loader warns about them), unless a package registered them.
+    const profile = withoutUnimplementedPlugins(options.profile, (name) => registry.has(name));
     this.profileName = profile.schedulerName;
     this.objects = options.objects ?? new StaticObjectLister();
     this.parallelizer = new Parallelizer(options.parallelism ?? 16);

@@ -501,7 +501,7 @@ export class Scheduler {
     for (const event of events) {
       if (event.kind === 'Node') await this.onNodeEvent(event.type, event.object, event.oldObject);
       else if (event.kind === 'Pod') await this.onPodEvent(event.type, event.object, event.oldObject);
-      else await this.queue.onEvent({ resource: event.kind === 'Namespace' ? 'Namespace' : event.kind === 'Service' ? 'Service' : '*', actionType: actionOf(event.type) });
+      else await this.queue.onEvent({ resource: event.kind === 'Controller' ? '*' : event.kind, actionType: actionOf(event.type) });
     }
     this.notifyIdleWaiters();
   }
