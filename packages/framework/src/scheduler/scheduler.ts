@@ -300,7 +300,9 @@ export class Scheduler {
   /** Any failure after assume: Unreserve in reverse order, forget the pod, requeue it (unless it is gone). */
   private async abortBinding(framework: Framework, queued: QueuedPod, state: CycleState, pod: Pod, nodeName: string, status: Status): Promise<void> {
     await framework.runReservePluginsUnreserve(state, pod, nodeName);
-    this.cache.forgetPod(pod);
+    // Another writer's binding may already have reached the cache (a remote store shows it before the failed
+    // call returns): the store is the truth, so a pod the cache holds as bound is kept, not forgotten.
+    if (this.cache.isAssumed(pod)) this.cache.forgetPod(pod);
     this.options.onEvent?.({ type: 'bindingFailed', pod, nodeName, status, profile: framework.profileName });
     const plugins = status.isRejected() && status.plugin ? new Set([status.plugin]) : new Set<string>();
     await this.requeueIfPending(queued, plugins, `${status.plugin ? `${status.plugin}: ` : ''}${status.message()}`, status.isRejected() ? 'Unschedulable' : 'SchedulerError');
