@@ -5,3 +5,4 @@
 export * from './dsn.js';
 export * from './etcd-store.js';
 export * from './keys.js';
+export * from './leader-election.js';
