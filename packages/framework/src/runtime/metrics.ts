@@ -1,3 +1,5 @@
+import type { Pod } from '../model/types.js';
+
 /** Which profile an observation belongs to and how it ended (kube's status code name: Success, Unschedulable, ...). */
 export interface PointContext {
   profile: string;
@@ -10,6 +12,10 @@ export interface SchedulingAttempt {
   profile: string;
   /** The cycle's duration in ms. */
   ms: number;
+  /** The pod the cycle was for. */
+  pod: Pod;
+  /** The node chosen (for `scheduled`). */
+  nodeName?: string;
 }
 
 /** A pod that got bound: how long since it was first queued, and after how many attempts (kube's SLI metric). */

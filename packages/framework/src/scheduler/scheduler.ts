@@ -242,7 +242,7 @@ export class Scheduler {
       result = await this.findPlacement(framework, pod, state);
     } catch (error) {
       const result = await this.handleFailure(framework, queued, state, error);
-      this.options.metrics?.observeAttempt?.({ result, profile: framework.profileName, ms: performance.now() - attemptStarted });
+      this.options.metrics?.observeAttempt?.({ result, profile: framework.profileName, ms: performance.now() - attemptStarted, pod });
       return;
     }
     const nodeName = result.suggestedHost;
@@ -258,7 +258,7 @@ export class Scheduler {
       await this.abortBinding(framework, queued, state, assumed, nodeName, permit);
       return;
     }
-    this.options.metrics?.observeAttempt?.({ result: 'scheduled', profile: framework.profileName, ms: performance.now() - attemptStarted });
+    this.options.metrics?.observeAttempt?.({ result: 'scheduled', profile: framework.profileName, ms: performance.now() - attemptStarted, pod, nodeName });
     this.options.onEvent?.({ type: 'scheduled', pod, nodeName, result, profile: framework.profileName });
     this.bindingsInFlight++;
     void this.bindingCycle(framework, queued, state, assumed, nodeName, permit !== null).finally(() => {
