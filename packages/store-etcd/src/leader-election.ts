@@ -57,6 +57,7 @@ export class EtcdLeaderElector {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private lastRenew = 0;
+  private grantedAt = 0;
   private tick: Promise<void> = Promise.resolve();
 
   constructor(
@@ -84,8 +85,8 @@ export class EtcdLeaderElector {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.tick;
-    if (this.leading) await this.stepDown();
     const lease = this.lease;
+    if (this.leading) await this.stepDown();
     this.lease = undefined;
     if (lease) await withTimeout(lease.revoke(), this.settings.retryPeriodMs).catch(() => undefined);
   }
@@ -109,26 +110,31 @@ export class EtcdLeaderElector {
 
   private async tryAcquire(): Promise<void> {
     const client = this.store.client;
+    // A candidate's lease is not renewed: past half its life it is replaced, so the one we win with is fresh.
+    if (this.lease && Date.now() - this.grantedAt > this.settings.leaseDurationMs / 2) {
+      this.lease.release();
+      this.lease = undefined;
+    }
     if (!this.lease) {
       const lease = client.lease(Math.ceil(this.settings.leaseDurationMs / 1000), { autoKeepAlive: false });
       lease.on('lost', () => undefined);
       this.lease = lease;
+      this.grantedAt = Date.now();
     }
     const lease = this.lease;
-    let id: string;
     try {
-      id = await withTimeout(lease.grant(), this.settings.retryPeriodMs);
+      const id = await withTimeout(lease.grant(), this.settings.renewDeadlineMs);
+      const result = await withTimeout(
+        client.if(this.key, 'Create', '==', 0).then(client.put(this.key).value(this.identity).lease(id)).commit(),
+        this.settings.renewDeadlineMs,
+      );
+      if (!result.succeeded || this.stopped) return;
     } catch (error) {
       this.lease = undefined;
       throw error;
     }
-    const started = Date.now();
-    const result = await withTimeout(
-      client.if(this.key, 'Create', '==', 0).then(client.put(this.key).value(this.identity).lease(id)).commit(),
-      this.settings.retryPeriodMs,
-    );
-    if (!result.succeeded || this.stopped) return;
-    this.lastRenew = started;
+    // The lease's life started when it was granted, not when we won.
+    this.lastRenew = this.grantedAt;
     this.leading = true;
     this.store.setWriteFence({ key: this.key, value: this.identity });
     await this.callbacks.onStartedLeading();
@@ -139,14 +145,13 @@ export class EtcdLeaderElector {
     if (!lease) return;
     const started = Date.now();
     try {
-      await withTimeout(lease.keepaliveOnce(), this.settings.retryPeriodMs);
+      // A renewal may take until the renew deadline: a busy etcd or a busy process is not a lost lease.
+      const left = Math.max(this.settings.retryPeriodMs, this.lastRenew + this.settings.renewDeadlineMs - started);
+      await withTimeout(lease.keepaliveOnce(), left);
       this.lastRenew = started;
     } catch (error) {
       // A lease etcd no longer knows is lost for good: stop now, and start over with a new lease.
-      if ((error as Error).name === 'EtcdLeaseInvalidError') {
-        this.lease = undefined;
-        await this.stepDown();
-      }
+      if ((error as Error).name === 'EtcdLeaseInvalidError') await this.stepDown();
       throw error;
     }
   }
@@ -154,6 +159,10 @@ export class EtcdLeaderElector {
   private async stepDown(): Promise<void> {
     this.leading = false;
     this.store.setWriteFence(undefined);
+    // The next campaign starts with a new lease: this one may be gone, or about to expire.
+    const lease = this.lease;
+    this.lease = undefined;
+    lease?.release();
     await this.callbacks.onStoppedLeading();
     // Our key may still be there (we gave up before it expired): delete it so the next leader need not wait.
     const client = this.store.client;

@@ -33,6 +33,9 @@ function list(value: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** How long `serve` and `agent` wait for the store to come up at start. */
+const storeWaitMs = 60_000;
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -58,7 +61,7 @@ export function addServiceCommands(program: Command, setExit: (code: number) => 
     .exitOverride()
     .action(async (raw: Record<string, unknown>) => {
       await runServe({
-        open: () => openStoreFromOptions(raw),
+        open: (onRetry) => openStoreFromOptions(raw, storeWaitMs, onRetry),
         ...(raw.config !== undefined ? { config: raw.config as string } : {}),
         port: raw.port as number,
         bindAddress: raw.bindAddress as string,
@@ -135,7 +138,7 @@ export function addServiceCommands(program: Command, setExit: (code: number) => 
       const nodes = raw.nodes as string[] | undefined;
       if ((nodes === undefined || nodes.length === 0) === (raw.all !== true)) throw new InputError('agent: give --nodes a,b or --all (one of them)');
       const log = serviceLogger(raw.logLevel as string, 'schedkit-agent');
-      const opened = await openStoreFromOptions(raw);
+      const opened = await openStoreFromOptions(raw, storeWaitMs, (error) => log.warn({ reason: error.message }, 'store unreachable; retrying'));
       const agent = new NodeAgent(opened.store, () => new Date(), nodes ? { nodes: new Set(nodes) } : {});
       agent.start();
       log.info({ store: opened.description, nodes: nodes ?? 'all' }, 'agent running');

@@ -13,7 +13,8 @@ import type { LeaderElector, OpenedStore } from './store-dsn.js';
 
 /** What `schedkit serve` is told. */
 export interface ServeOptions {
-  open: () => Promise<OpenedStore>;
+  /** Opens the store (waiting for it to come up; `onRetry` hears each failed try). */
+  open: (onRetry: (error: Error) => void) => Promise<OpenedStore>;
   config?: string;
   port: number;
   bindAddress: string;
@@ -39,7 +40,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (options.config) await checkAllowedPlugins(options.config, options.allowedPlugins);
   const loaded = await loadConfiguration({ ...(options.config ? { file: options.config } : {}), gangs: 0 });
   const log = serviceLogger(options.logLevel, 'schedkit-serve');
-  const opened = await options.open();
+  const opened = await options.open((error) => log.warn({ reason: error.message }, 'store unreachable; retrying'));
   const register = new Registry();
   collectDefaultMetrics({ register });
   const prometheus = new SchedulerPrometheusMetrics(register);
