@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 
 /** Whether `specifier` matches one of `patterns` (package names, `*` matching any run of characters). */
 export function pluginAllowed(specifier: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`).test(specifier));
+  return patterns.some((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`).test(specifier));
 }
 
 /**
@@ -22,6 +22,6 @@ export async function checkAllowedPlugins(file: string, patterns: readonly strin
   }
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\/]/g, '\\$&');
 }
