@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { type CommandResult, type CommonOptions, runSimulate, runSynthetic } from './commands.js';
 import { errorLines, ExitCode, isInputError } from './errors.js';
 import { randomSeed } from './random.js';
+import { addServiceCommands } from './service/commands.js';
 
 /** A commander argument parser for a whole number in [min, max]. */
 function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
@@ -87,6 +88,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const result = await runSimulate({ ...common(raw), nodes: raw.nodes as string, pods: raw.pods as string }, output);
     setExit(finish(result));
   });
+
+  addServiceCommands(program, setExit);
   return program;
 }
 

@@ -31,6 +31,11 @@ export interface QueueOptions {
   podMaxBackoffMs?: number;
   /** Pods unschedulable longer than this move back anyway (kube: 5 minutes). */
   podMaxInUnschedulablePodsMs?: number;
+  /**
+   * Told of every pod entering a sub-queue, with the event that moved it (kube's queue_incoming_pods_total:
+   * `PodAdd`, `ScheduleAttemptFailure`, `BackoffComplete`, `UnschedulableTimeout`, a cluster event's label).
+   */
+  onIncoming?: (queue: 'active' | 'backoff' | 'unschedulable' | 'gated', event: string) => void;
 }
 
 /**
@@ -93,7 +98,7 @@ export class SchedulingQueue {
       attempts: 0,
       unschedulablePlugins: new Set(),
     };
-    await this.moveToActiveIfAllowed(queued);
+    await this.moveToActiveIfAllowed(queued, 'PodAdd');
   }
 
   /** A pending pod changed: its queued copy is replaced; an unschedulable or gated one gets another chance. */
@@ -110,8 +115,8 @@ export class SchedulingQueue {
     else {
       this.unschedulable.delete(key);
       this.gated.delete(key);
-      if (this.isBackingOff(updated)) this.backoffQ.push(updated);
-      else await this.moveToActiveIfAllowed(updated);
+      if (this.isBackingOff(updated)) this.pushBackoff(updated, 'PodUpdate');
+      else await this.moveToActiveIfAllowed(updated, 'PodUpdate');
     }
   }
 
@@ -154,10 +159,11 @@ export class SchedulingQueue {
     const movedWhileInFlight = since !== undefined && this.eventsSince(since).some((e) => this.wouldMove(queued, e));
     this.done(key);
     if (unschedulablePlugins.size === 0 || movedWhileInFlight) {
-      this.backoffQ.push(queued);
+      this.pushBackoff(queued, 'ScheduleAttemptFailure');
       return;
     }
     this.unschedulable.set(key, queued);
+    this.options.onIncoming?.('unschedulable', 'ScheduleAttemptFailure');
   }
 
   /** Marks an in-flight pod as finished (bound, or handed off). */
@@ -183,16 +189,17 @@ export class SchedulingQueue {
     for (const queued of this.unschedulable.values()) {
       if (this.wouldMove(queued, { event, oldObj, newObj })) moves.push(queued);
     }
+    const label = event.label ?? `${event.resource}`;
     for (const queued of moves) {
       this.unschedulable.delete(keyOf(queued));
-      if (this.isBackingOff(queued)) this.backoffQ.push(queued);
-      else await this.moveToActiveIfAllowed(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued, label);
+      else await this.moveToActiveIfAllowed(queued, label);
     }
     if (this.gated.size > 0) {
       for (const queued of [...this.gated.values()]) {
         if (queued.gatedBy && this.pluginCares(queued.gatedBy, queued, { event, oldObj, newObj })) {
           this.gated.delete(keyOf(queued));
-          await this.moveToActiveIfAllowed(queued);
+          await this.moveToActiveIfAllowed(queued, label);
         }
       }
     }
@@ -203,8 +210,8 @@ export class SchedulingQueue {
     const all = [...this.unschedulable.values()];
     this.unschedulable.clear();
     for (const queued of all) {
-      if (this.isBackingOff(queued)) this.backoffQ.push(queued);
-      else await this.moveToActiveIfAllowed(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued, 'ForceActivate');
+      else await this.moveToActiveIfAllowed(queued, 'ForceActivate');
     }
   }
 
@@ -229,6 +236,7 @@ export class SchedulingQueue {
       if (!head || this.backoffExpiry(head) > now) break;
       this.backoffQ.pop();
       this.pushActive(head);
+      this.options.onIncoming?.('active', 'BackoffComplete');
       moved = true;
     }
     if (moved) this.onActivate?.();
@@ -240,8 +248,11 @@ export class SchedulingQueue {
     for (const queued of [...this.unschedulable.values()]) {
       if (now - queued.timestamp >= this.maxInUnschedulable) {
         this.unschedulable.delete(keyOf(queued));
-        if (this.isBackingOff(queued)) this.backoffQ.push(queued);
-        else this.pushActive(queued);
+        if (this.isBackingOff(queued)) this.pushBackoff(queued, 'UnschedulableTimeout');
+        else {
+          this.pushActive(queued);
+          this.options.onIncoming?.('active', 'UnschedulableTimeout');
+        }
       }
     }
   }
@@ -272,17 +283,24 @@ export class SchedulingQueue {
     return next;
   }
 
-  private async moveToActiveIfAllowed(queued: QueuedPod): Promise<void> {
+  private async moveToActiveIfAllowed(queued: QueuedPod, event: string): Promise<void> {
     const gate = this.options.preEnqueue(queued.podInfo.pod);
     const status = isPromiseLike(gate) ? await gate : gate;
     if (status && status.code !== 0) {
       queued.gatedBy = status.plugin;
       this.gated.set(keyOf(queued), queued);
+      this.options.onIncoming?.('gated', event);
       return;
     }
     delete queued.gatedBy;
     this.pushActive(queued);
+    this.options.onIncoming?.('active', event);
     this.onActivate?.();
+  }
+
+  private pushBackoff(queued: QueuedPod, event: string): void {
+    this.backoffQ.push(queued);
+    this.options.onIncoming?.('backoff', event);
   }
 
   private pushActive(queued: QueuedPod): void {
