@@ -7,3 +7,4 @@ export { KubernetesClusterStore, type KubernetesStoreOptions } from './kubernete
 export { clusterRoleManifest } from './rbac.js';
 export { type KubeObject, Reflector, type ReflectorOptions, type ReflectorSink } from './reflector.js';
 export { type ApiResource, resourcesByKind } from './resources.js';
+export { type KubernetesDsn, KubernetesDsnError, parseKubernetesDsn } from './dsn.js';

@@ -88,7 +88,11 @@ export class LeaseLeaderElector {
     return this.leading;
   }
 
-  /** Campaigns, leads until the lease is lost or `stop` is called, then calls `onStoppedLeading`. Never throws. */
+  /**
+   * Campaigns and leads until the lease is lost (then `onStoppedLeading`, and it campaigns again) or `stop` is
+   * called. Give the elector a client of its own (as kube-scheduler does), so renewals never queue behind the
+   * scheduler's requests in its rate limiter. Never throws.
+   */
   run(callbacks: LeaderCallbacks): Promise<void> {
     this.loop ??= this.campaign(callbacks);
     return this.loop;
@@ -102,24 +106,40 @@ export class LeaseLeaderElector {
   }
 
   private async campaign(callbacks: LeaderCallbacks): Promise<void> {
-    while (!this.stopped && !(await this.tryAcquireOrRenew())) await this.sleep(this.retryPeriodMs * (1 + Math.random() * jitterFactor));
-    if (this.stopped) return;
-    this.leading = true;
-    await callbacks.onStartedLeading();
-    let lastRenewal = Date.now();
+    // A leader that lost its lease stops leading, then campaigns again, as a restarted kube-scheduler would.
     while (!this.stopped) {
-      await this.sleep(this.retryPeriodMs);
-      if (this.stopped) break;
-      if (await this.tryAcquireOrRenew()) {
-        lastRenewal = Date.now();
-        continue;
+      while (!this.stopped && !(await this.attempt(this.renewDeadlineMs))) await this.sleep(this.retryPeriodMs * (1 + Math.random() * jitterFactor));
+      if (this.stopped) return;
+      this.leading = true;
+      await callbacks.onStartedLeading();
+      let lastRenewal = Date.now();
+      while (!this.stopped) {
+        await this.sleep(this.retryPeriodMs);
+        if (this.stopped) break;
+        // An attempt that hangs counts as failed once the renew deadline has passed.
+        if (await this.attempt(lastRenewal + this.renewDeadlineMs - Date.now())) {
+          lastRenewal = Date.now();
+          continue;
+        }
+        if (Date.now() - lastRenewal >= this.renewDeadlineMs) break;
       }
-      if (Date.now() - lastRenewal >= this.renewDeadlineMs) break;
+      this.leading = false;
+      if (this.stopped) await this.release();
+      await callbacks.onStoppedLeading();
     }
-    const released = this.stopped;
-    this.leading = false;
-    if (released) await this.release();
-    await callbacks.onStoppedLeading();
+  }
+
+  /** One try, given up (as failed) after `withinMs`. */
+  private async attempt(withinMs: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, withinMs));
+    });
+    try {
+      return await Promise.race([this.tryAcquireOrRenew(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private get path(): string {

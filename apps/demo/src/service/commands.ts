@@ -56,12 +56,13 @@ export function addServiceCommands(program: Command, setExit: (code: number) => 
     .addOption(new Option('--leader-elect-renew-deadline <duration>', 'how long the leader tries to renew before it stops leading').default(DefaultLeaderElection.renewDeadlineMs, '10s').argParser(duration('--leader-elect-renew-deadline')))
     .addOption(new Option('--leader-elect-retry-period <duration>', 'how often candidates try and the leader renews').default(DefaultLeaderElection.retryPeriodMs, '2s').argParser(duration('--leader-elect-retry-period')))
     .option('--leader-elect-resource-name <name>', 'the name of the lease', DefaultLeaderElection.resourceName)
+    .option('--leader-elect-resource-namespace <namespace>', 'the namespace of the Lease (kubernetes: store)', 'kube-system')
     .option('--allowed-plugins <names>', 'plugin packages the configuration may load (comma-separated names or globs such as @myorg/*); plugins run with the scheduler\'s rights', list)
     .addOption(new Option('--log-level <level>', 'log level (debug: one line per decision)').choices(logLevels).default('info'))
     .exitOverride()
     .action(async (raw: Record<string, unknown>) => {
       await runServe({
-        open: (onRetry) => openStoreFromOptions(raw, storeWaitMs, onRetry),
+        open: (onRetry, schedulerNames) => openStoreFromOptions(raw, storeWaitMs, onRetry, schedulerNames),
         ...(raw.config !== undefined ? { config: raw.config as string } : {}),
         port: raw.port as number,
         bindAddress: raw.bindAddress as string,
@@ -71,6 +72,7 @@ export function addServiceCommands(program: Command, setExit: (code: number) => 
           renewDeadlineMs: raw.leaderElectRenewDeadline as number,
           retryPeriodMs: raw.leaderElectRetryPeriod as number,
           resourceName: raw.leaderElectResourceName as string,
+          resourceNamespace: raw.leaderElectResourceNamespace as string,
         },
         ...(raw.allowedPlugins !== undefined ? { allowedPlugins: raw.allowedPlugins as string[] } : {}),
         logLevel: raw.logLevel as string,

@@ -2,24 +2,24 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FrameworkMetrics, type PointContext, type SchedulingAttempt, Scheduler, type SchedulerConfiguration } from '@schedkit/framework';
 import { SchedulerPrometheusMetrics } from '@schedkit/metrics-prometheus';
-import { type LeaderElectionSettings, leaderElectionProblem } from '@schedkit/store-etcd';
+import { leaderElectionProblem } from '@schedkit/store-etcd';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfiguration, readConfigurationFile } from '../configuration.js';
 import { InputError } from '../errors.js';
 import { watchFile } from '../watch-config.js';
 import { checkAllowedPlugins } from './allowed-plugins.js';
 import { type Logger, serviceLogger } from './logger.js';
-import type { LeaderElector, OpenedStore } from './store-dsn.js';
+import type { LeaderElector, OpenedStore, ServeLeaderElection } from './store-dsn.js';
 
 /** What `schedkit serve` is told. */
 export interface ServeOptions {
   /** Opens the store (waiting for it to come up; `onRetry` hears each failed try). */
-  open: (onRetry: (error: Error) => void) => Promise<OpenedStore>;
+  open: (onRetry: (error: Error) => void, schedulerNames: readonly string[]) => Promise<OpenedStore>;
   config?: string;
   port: number;
   bindAddress: string;
   leaderElect: boolean;
-  leaderElection: LeaderElectionSettings;
+  leaderElection: ServeLeaderElection;
   allowedPlugins?: string[];
   logLevel: string;
   /** Resolves when the service should shut down (SIGTERM, SIGINT). */
@@ -40,7 +40,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (options.config) await checkAllowedPlugins(options.config, options.allowedPlugins);
   const loaded = await loadConfiguration({ ...(options.config ? { file: options.config } : {}), gangs: 0 });
   const log = serviceLogger(options.logLevel, 'schedkit-serve');
-  const opened = await options.open((error) => log.warn({ reason: error.message }, 'store unreachable; retrying'));
+  const opened = await options.open(
+    (error) => log.warn({ reason: error.message }, 'store unreachable; retrying'),
+    loaded.configuration.profiles.map((p) => p.schedulerName),
+  );
   const register = new Registry();
   collectDefaultMetrics({ register });
   const prometheus = new SchedulerPrometheusMetrics(register);
@@ -117,6 +120,7 @@ class Service {
       configuration: this.configuration,
       metrics: this.metrics,
       onEvent: (event) => {
+        this.opened.onSchedulerEvent?.(event);
         if (event.type === 'error') this.log.warn({ pod: podName(event.pod), profile: event.profile, error: event.error.message }, 'scheduling error');
         else if (event.type === 'bindingFailed') this.log.info({ pod: podName(event.pod), node: event.nodeName, profile: event.profile, reason: event.status.message() }, 'binding failed');
       },
