@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { type CommandResult, type CommonOptions, runSimulate, runSynthetic } from './commands.js';
 import { errorLines, ExitCode, isInputError } from './errors.js';
 import { randomSeed } from './random.js';
+import { addServiceCommands } from './service/commands.js';
 
 /** The command's name, as its bin is called (`npx schedkit`), in help and in every message. */
 export const programName = 'schedkit';
@@ -91,6 +92,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     const result = await runSimulate({ ...common(raw), nodes: raw.nodes as string, pods: raw.pods as string, expand: raw.expand !== false }, output);
     setExit(finish(result));
   });
+
+  addServiceCommands(program, setExit);
   return program;
 }
 

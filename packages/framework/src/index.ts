@@ -93,6 +93,7 @@ export * from './scheduler/queue.js';
 export * from './scheduler/scheduler.js';
 export * from './store/cluster-store.js';
 export * from './store/errors.js';
+export * from './store/pod-writes.js';
 export * from './store/kinds.js';
 export * from './store/memory-store.js';
 export * from './store/watch-queue.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.js';
-import { closestName } from '../registry/authoring-errors.js';
+import { closestName, pluginSourcesReminder } from '../registry/authoring-errors.js';
 import { checkKnownPlugins, unimplementedPluginsIn, unimplementedPluginsWarning, withoutUnimplementedPlugins } from './known-plugins.js';
 import { parseConfiguration } from './load.js';
 
@@ -53,6 +53,7 @@ describe('kube plugins schedkit does not have yet', () => {
     `${header}profiles:\n- plugins:\n    multiPoint:\n      enabled: [{name: VolumeBinding}, {name: NodeAffinity}]\n    filter:\n      enabled: [{name: VolumeZone}, {name: NodeVolumeLimits}]\n  pluginConfig:\n  - name: VolumeBinding\n    args: {bindTimeoutSeconds: 600}\n`,
   );
   const registered = new Set(['NodeAffinity']);
+  const known = { has: (name: string) => registered.has(name), names: () => [...registered] };
 
   it('are found once each, and not once a registry has them', () => {
     expect(unimplementedPluginsIn(configuration, (name) => registered.has(name))).toEqual(['NodeVolumeLimits', 'VolumeBinding', 'VolumeZone']);
@@ -66,13 +67,16 @@ describe('kube plugins schedkit does not have yet', () => {
     expect(profile.plugins.multiPoint!.enabled.map((ref) => ref.name)).toEqual(['NodeAffinity']);
     expect(profile.plugins.filter!.enabled).toEqual([]);
     expect(profile.pluginConfig).toEqual([]);
-    expect(checkKnownPlugins(profile, (name) => registered.has(name), 0)).toEqual([]);
+    expect(checkKnownPlugins(profile, known, 0)).toEqual([]);
   });
 
   it('leave a name kube does not know an error, with the closest known name suggested', () => {
     const typo = parseConfiguration(`${header}profiles:\n- plugins:\n    filter:\n      enabled: [{name: NodeAfinity}]\n`);
-    expect(checkKnownPlugins(typo.profiles[0]!, (name) => registered.has(name), 0, [...registered])).toEqual([
-      { path: 'profiles[0].plugins.filter.enabled[0].name', message: 'unknown plugin "NodeAfinity" (did you mean "NodeAffinity"?)' },
+    expect(checkKnownPlugins(typo.profiles[0]!, known, 0)).toEqual([
+      {
+        path: 'profiles[0].plugins.filter.enabled[0].name',
+        message: `unknown plugin "NodeAfinity": did you mean "NodeAffinity"? (${pluginSourcesReminder})`,
+      },
     ]);
     expect(closestName('Zzzzzzzz', ['NodeAffinity'])).toBeUndefined();
   });

@@ -84,7 +84,7 @@ export class SchedulingAlgorithm {
       const started = this.metrics ? performance.now() : 0;
       // The statuses of nodes rejected out of order are worked out only if the pod fits nowhere (then they are read).
       const found = await this.findFeasibleNodes(state, pod, allNodes, false, scratch?.feasible);
-      if (this.metrics) this.metrics.observePoint('filter', performance.now() - started);
+      if (this.metrics) this.metrics.observePoint('filter', performance.now() - started, { profile: this.framework.profileName, status: found.feasible.length > 0 ? 'Success' : 'Unschedulable' });
       if (found.feasible.length === 0) {
         throw new FitError(pod, allNodes.length, found.diagnosis);
       }
@@ -94,7 +94,7 @@ export class SchedulingAlgorithm {
       }
       const scoreStarted = this.metrics ? performance.now() : 0;
       const table = await this.prioritize(state, pod, found.feasible, scratch);
-      if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted);
+      if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted, { profile: this.framework.profileName, status: 'Success' });
       const suggestedHost = found.feasible[table.best(this.random)]!.name;
       const feasibleNodes = found.feasible.length;
       let nodeScores: NodePluginScores[] | undefined;

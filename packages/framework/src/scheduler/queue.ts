@@ -47,6 +47,11 @@ export interface QueueOptions {
   onPreEnqueueError?: (pod: Pod, status: Status) => void;
   /** The QueueSort plugin threw (the queue falls back to arrival order for that comparison), or a timer's work failed. */
   onError?: (error: unknown) => void;
+  /**
+   * Told of every pod entering a sub-queue, with the event that moved it (kube's queue_incoming_pods_total:
+   * `PodAdd`, `ScheduleAttemptFailure`, `BackoffComplete`, `UnschedulableTimeout`, a cluster event's label).
+   */
+  onIncoming?: (queue: 'active' | 'backoff' | 'unschedulable' | 'gated', event: string) => void;
 }
 
 /**
@@ -125,7 +130,7 @@ export class SchedulingQueue {
       attempts: 0,
       unschedulablePlugins: new Set(),
     };
-    await this.moveToActiveIfAllowed(queued);
+    await this.moveToActiveIfAllowed(queued, 'PodAdd');
   }
 
   /** A pending pod changed: its queued copy is replaced; an unschedulable or gated one gets another chance. */
@@ -144,8 +149,8 @@ export class SchedulingQueue {
     else {
       this.unschedulable.delete(key);
       this.gated.delete(key);
-      if (this.isBackingOff(updated)) this.pushBackoff(updated);
-      else await this.moveToActiveIfAllowed(updated);
+      if (this.isBackingOff(updated)) this.pushBackoff(updated, 'PodUpdate');
+      else await this.moveToActiveIfAllowed(updated, 'PodUpdate');
     }
   }
 
@@ -196,13 +201,15 @@ export class SchedulingQueue {
     this.done(key);
     if (unschedulablePlugins.size === 0) {
       this.errorBackoffQ.push(queued);
+      this.options.onIncoming?.('backoff', 'ScheduleAttemptFailure');
       return;
     }
     if (movedWhileInFlight) {
-      this.pushBackoff(queued);
+      this.pushBackoff(queued, 'ScheduleAttemptFailure');
       return;
     }
     this.unschedulable.set(key, queued);
+    this.options.onIncoming?.('unschedulable', 'ScheduleAttemptFailure');
   }
 
   /** Marks an in-flight pod as finished (bound, or handed off). */
@@ -229,16 +236,17 @@ export class SchedulingQueue {
     for (const queued of this.unschedulable.values()) {
       if (this.wouldMove(queued, { event, oldObj, newObj })) moves.push(queued);
     }
+    const label = event.label ?? `${event.resource}`;
     for (const queued of moves) {
       this.unschedulable.delete(keyOf(queued));
-      if (this.isBackingOff(queued)) this.pushBackoff(queued);
-      else await this.moveToActiveIfAllowed(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued, label);
+      else await this.moveToActiveIfAllowed(queued, label);
     }
     if (this.gated.size > 0) {
       for (const queued of [...this.gated.values()]) {
         if (queued.gatedBy && this.pluginCares(queued.gatedBy, queued, { event, oldObj, newObj })) {
           this.gated.delete(keyOf(queued));
-          await this.moveToActiveIfAllowed(queued);
+          await this.moveToActiveIfAllowed(queued, label);
         }
       }
     }
@@ -249,8 +257,8 @@ export class SchedulingQueue {
     const all = [...this.unschedulable.values()];
     this.unschedulable.clear();
     for (const queued of all) {
-      if (this.isBackingOff(queued)) this.pushBackoff(queued);
-      else await this.moveToActiveIfAllowed(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued, 'ForceActivate');
+      else await this.moveToActiveIfAllowed(queued, 'ForceActivate');
     }
   }
 
@@ -277,6 +285,7 @@ export class SchedulingQueue {
         if (!head || this.backoffExpiry(head) > now) break;
         heap.pop();
         this.pushActive(head);
+        this.options.onIncoming?.('active', 'BackoffComplete');
         moved = true;
       }
     }
@@ -298,8 +307,11 @@ export class SchedulingQueue {
           continue;
         }
         this.unschedulable.delete(keyOf(queued));
-        if (this.isBackingOff(queued)) this.pushBackoff(queued);
-        else this.pushActive(queued);
+        if (this.isBackingOff(queued)) this.pushBackoff(queued, 'UnschedulableTimeout');
+        else {
+          this.pushActive(queued);
+          this.options.onIncoming?.('active', 'UnschedulableTimeout');
+        }
       }
     }
   }
@@ -323,8 +335,9 @@ export class SchedulingQueue {
   }
 
   /** Puts a rejected pod in backoffQ; a scheduler waiting on an empty activeQ takes it at once. */
-  private pushBackoff(queued: QueuedPod): void {
+  private pushBackoff(queued: QueuedPod, event: string): void {
     this.backoffQ.push(queued);
+    this.options.onIncoming?.('backoff', event);
     if (this.waiters.length > 0) {
       const next = this.takeActive();
       if (next) this.waiters.shift()!(next);
@@ -342,7 +355,7 @@ export class SchedulingQueue {
     return next;
   }
 
-  private async moveToActiveIfAllowed(queued: QueuedPod): Promise<void> {
+  private async moveToActiveIfAllowed(queued: QueuedPod, event: string): Promise<void> {
     let status: Status | null;
     try {
       const gate = this.options.preEnqueue(queued.podInfo.pod);
@@ -364,12 +377,14 @@ export class SchedulingQueue {
         delete queued.preEnqueueErrors;
       }
       this.gated.set(key, queued);
+      this.options.onIncoming?.('gated', event);
       return;
     }
     delete queued.gatedBy;
     delete queued.preEnqueueRetryAt;
     delete queued.preEnqueueErrors;
     this.pushActive(queued);
+    this.options.onIncoming?.('active', event);
     this.onActivate?.();
   }
 
@@ -378,7 +393,7 @@ export class SchedulingQueue {
     for (const queued of [...this.gated.values()]) {
       if (queued.preEnqueueRetryAt === undefined || queued.preEnqueueRetryAt > now) continue;
       this.gated.delete(keyOf(queued));
-      this.background(this.moveToActiveIfAllowed(queued));
+      this.background(this.moveToActiveIfAllowed(queued, 'PreEnqueueRetry'));
     }
   }
 

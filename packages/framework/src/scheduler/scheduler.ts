@@ -13,7 +13,7 @@ import { Framework } from '../runtime/framework.js';
 import type { FrameworkMetrics } from '../runtime/metrics.js';
 import type { ScheduleResult } from '../runtime/schedule-one.js';
 import { WaitingPods } from '../runtime/waiting-pods.js';
-import { Code, Status } from '../status/status.js';
+import { Code, codeName, Status } from '../status/status.js';
 import type { ClusterStore, StoreEvent, Unsubscribe } from '../store/cluster-store.js';
 import { SchedulerCache } from './cache.js';
 import { type Clock, systemClock } from './clock.js';
@@ -92,6 +92,7 @@ export class Scheduler {
       clusterGeneration: () => this.cache.generation,
       onPreEnqueueError: (pod, status) => this.onPreEnqueueError(pod, status),
       onError: (error) => this.onSortError(error),
+      ...(options.metrics?.observeIncoming ? { onIncoming: options.metrics.observeIncoming.bind(options.metrics) } : {}),
     });
     this.queue.onActivate = () => this.notifyIdleWaiters();
   }
@@ -171,14 +172,17 @@ export class Scheduler {
   }
 
   /** Runs `run` and reports its duration to the metrics recorder under `point`. */
-  private async timed<T>(point: string, run: () => T | PromiseLike<T>): Promise<T> {
+  private async timed<T>(point: string, profile: string, run: () => T | PromiseLike<T>): Promise<T> {
     const metrics = this.options.metrics;
     if (!metrics) return run();
     const started = performance.now();
+    let status = 'Error';
     try {
-      return await run();
+      const result = await run();
+      status = outcomeOf(result);
+      return result;
     } finally {
-      metrics.observePoint(point, performance.now() - started);
+      metrics.observePoint(point, performance.now() - started, { profile, status });
     }
   }
 
@@ -302,13 +306,15 @@ export class Scheduler {
       this.withoutProfile.set(key, current);
       return;
     }
+    const attemptStarted = performance.now();
     this.cache.updateSnapshot(this.snapshot);
     const state = new CycleState();
     let result: ScheduleResult;
     try {
       result = await this.findPlacement(framework, pod, state);
     } catch (error) {
-      await this.handleFailure(framework, queued, state, error);
+      const result = await this.handleFailure(framework, queued, state, error);
+      this.options.metrics?.observeAttempt?.({ result, profile: framework.profileName, ms: performance.now() - attemptStarted, pod });
       return;
     }
     const nodeName = result.suggestedHost;
@@ -321,16 +327,17 @@ export class Scheduler {
     this.cache.assumePod(assumed, nodeName);
     // The assumed pod holds its room in the cache now; as nominated it would count twice (kube does the same).
     this.nominator.remove(pod);
-    const reserve = await this.timed('reserve', () => framework.runReservePluginsReserve(state, assumed, nodeName));
+    const reserve = await this.timed('reserve', framework.profileName, () => framework.runReservePluginsReserve(state, assumed, nodeName));
     if (reserve) {
       await this.abortBinding(framework, queued, state, assumed, nodeName, reserve);
       return;
     }
-    const permit = await this.timed('permit', () => framework.runPermitPlugins(state, assumed, nodeName));
+    const permit = await this.timed('permit', framework.profileName, () => framework.runPermitPlugins(state, assumed, nodeName));
     if (permit && permit.code !== Code.Wait) {
       await this.abortBinding(framework, queued, state, assumed, nodeName, permit);
       return;
     }
+    this.options.metrics?.observeAttempt?.({ result: 'scheduled', profile: framework.profileName, ms: performance.now() - attemptStarted, pod, nodeName });
     this.options.onEvent?.({ type: 'scheduled', pod, nodeName, result, profile: framework.profileName });
     this.bindingsInFlight++;
     void this.bindingCycle(framework, queued, state, assumed, nodeName, permit !== null)
@@ -375,16 +382,21 @@ export class Scheduler {
       const permit = await framework.waitOnPermit(pod).finally(() => this.bindingsWaitingOnPermit--);
       if (permit) return this.abortBinding(framework, queued, state, pod, nodeName, permit);
     }
-    const preBind = await this.timed('preBind', () => framework.runPreBindPlugins(state, pod, nodeName));
+    const preBind = await this.timed('preBind', framework.profileName, () => framework.runPreBindPlugins(state, pod, nodeName));
     if (preBind) return this.abortBinding(framework, queued, state, pod, nodeName, preBind);
     const stale = this.staleBinding(queued.podInfo.pod, nodeName);
     if (stale) return this.abortBinding(framework, queued, state, pod, nodeName, stale);
-    const bind = await this.timed('bind', () => framework.runBindPlugins(state, pod, nodeName));
+    const bind = await this.timed('bind', framework.profileName, () => framework.runBindPlugins(state, pod, nodeName));
     if (bind) {
       const status = bind.code === Code.Skip ? Status.error(new Error('no bind plugin bound the pod')) : bind;
       return this.abortBinding(framework, queued, state, pod, nodeName, status);
     }
     await framework.runPostBindPlugins(state, pod, nodeName);
+    this.options.metrics?.observePodScheduled?.({
+      profile: framework.profileName,
+      attempts: queued.attempts,
+      sinceFirstQueuedMs: this.clock.now() - queued.initialAttemptTimestamp,
+    });
     this.queue.done(podKey(pod));
     this.options.onEvent?.({ type: 'bound', pod, nodeName, profile: framework.profileName });
   }
@@ -426,12 +438,14 @@ export class Scheduler {
     await this.requeueIfPending(queued, plugins, `${status.plugin ? `${status.plugin}: ` : ''}${status.message()}`, status.isRejected() ? 'Unschedulable' : 'SchedulerError');
   }
 
-  private async handleFailure(framework: Framework, queued: QueuedPod, state: CycleState, error: unknown): Promise<void> {
+  /** Reports the failure, requeues the pod, and returns how the attempt ended. */
+  private async handleFailure(framework: Framework, queued: QueuedPod, state: CycleState, error: unknown): Promise<'unschedulable' | 'error'> {
     const pod = queued.podInfo.pod;
     if (error instanceof FitError) {
       let message = error.message;
       if (framework.hasPlugins('postFilter')) {
-        const post = await this.timed('postFilter', () => framework.runPostFilterPlugins(state, pod, error.diagnosis.nodeToStatus));
+        const post = await this.timed('postFilter', framework.profileName, () => framework.runPostFilterPlugins(state, pod, error.diagnosis.nodeToStatus));
+        this.options.metrics?.observePreemption?.(framework.profileName, post.status.code === Code.Success && Boolean(post.result?.nominatedNodeName));
         if (post.status.code === Code.Success && post.result?.nominatedNodeName) {
           await this.nominate(pod, post.result.nominatedNodeName);
         } else if (post.status.code === Code.Error) {
@@ -450,11 +464,12 @@ export class Scheduler {
       const plugins = error.diagnosis.unschedulablePlugins;
       this.options.onEvent?.({ type: 'unschedulable', pod, message, plugins: [...plugins], profile: framework.profileName });
       await this.requeueIfPending(queued, plugins, message, 'Unschedulable');
-      return;
+      return 'unschedulable';
     }
     const failure = error instanceof Error ? error : new Error(String(error));
     this.options.onEvent?.({ type: 'error', pod, error: failure, profile: framework.profileName });
     await this.requeueIfPending(queued, new Set(), failure.message, 'SchedulerError');
+    return 'error';
   }
 
   /** Nominates the pod to `nodeName` (empty: clears its nomination), in the nominator and in the store. */
@@ -584,6 +599,13 @@ function schedulerNameOf(pod: Pod): string {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** kube's status label of an extension point's result: a Status's code name, Success for none. */
+function outcomeOf(result: unknown): string {
+  if (result instanceof Status) return codeName(result.code);
+  const status = (result as { status?: unknown } | null)?.status;
+  return status instanceof Status ? codeName(status.code) : 'Success';
 }
 
 function actionOf(type: 'add' | 'update' | 'delete'): ActionType {

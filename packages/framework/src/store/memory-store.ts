@@ -1,6 +1,7 @@
-import type { Labels, Node, Pod, PodCondition, PodStatus, ReplicaSetLike, Service } from '../model/types.js';
+import type { Labels, Node, Pod, PodStatus, ReplicaSetLike, Service } from '../model/types.js';
 import { type ClusterStore, type DeletePreconditions, namespaceMatchLabels, type StoreEvent, type StoreListener, type Unsubscribe, type WatchOptions } from './cluster-store.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from './errors.js';
+import { boundPod, withMergedStatus } from './pod-writes.js';
 import { StoreKindNames, type StoreKind, type StoreKinds, type StoreObject, storeKey } from './kinds.js';
 import { WatchQueue } from './watch-queue.js';
 
@@ -149,6 +150,11 @@ export class MemoryClusterStore implements ClusterStore {
     this.put(kind, storeKey(kind, object), object);
   }
 
+  /** Deletes an object of any kind (synchronously); false when it was not there. */
+  removeObject(kind: StoreKind, key: string): boolean {
+    return this.remove(kind, key);
+  }
+
   /** Writes the binding: sets `spec.nodeName`. Fails when the pod is gone or already bound. */
   async bind(pod: Pod, nodeName: string): Promise<void> {
     const key = podKey(pod);
@@ -160,20 +166,14 @@ export class MemoryClusterStore implements ClusterStore {
     if (current.spec.nodeName) {
       throw new ConflictError(`binding pod ${key} to ${nodeName}: pod is already assigned to node "${current.spec.nodeName}"`);
     }
-    // The binding replaces any earlier PodScheduled=False condition: the pending reason is cleared.
-    const conditions = [...(current.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True' as const }];
-    const bound = withField(current, 'spec', withField(current.spec, 'nodeName', nodeName));
-    this.put('Pod', key, withField(bound, 'status', withField<PodStatus, 'conditions'>(current.status ?? {}, 'conditions', conditions)));
+    this.put('Pod', key, boundPod(current, nodeName));
   }
 
   async updatePodStatus(namespace: string, name: string, status: Partial<PodStatus>): Promise<void> {
     const key = `${namespace}/${name}`;
     const current = this.pods.get(key);
     if (!current) throw new NotFoundError(`updating status of pod ${key}: pod not found`);
-    const conditions = status.conditions ? mergeConditions(current.status?.conditions, status.conditions) : current.status?.conditions;
-    const next: PodStatus = { ...current.status, ...status };
-    if (conditions) next.conditions = conditions;
-    this.put('Pod', key, { ...current, status: next });
+    this.put('Pod', key, withMergedStatus(current, status));
   }
 
   services(namespace: string): readonly Service[] {
@@ -266,30 +266,10 @@ export class MemoryClusterStore implements ClusterStore {
   }
 }
 
-/**
- * A shallow copy of `object` with `field` set to `value` (`{ ...object, [field]: value }`), written with
- * Object.assign: on V8 that is several times faster than object spread for these objects.
- */
-function withField<T extends object, F extends keyof T>(object: T, field: F, value: T[F]): T {
-  const copy = Object.assign({}, object);
-  copy[field] = value;
-  return copy;
-}
-
 function describe(kind: StoreKind, key: string): string {
   return `${kind} ${key}`;
 }
 
 function podKey(pod: Pod): string {
   return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
-}
-
-function mergeConditions(current: readonly PodCondition[] | undefined, updates: readonly PodCondition[]): PodCondition[] {
-  const out = current ? current.slice() : [];
-  for (const update of updates) {
-    const index = out.findIndex((c) => c.type === update.type);
-    if (index >= 0) out[index] = { ...out[index], ...update };
-    else out.push(update);
-  }
-  return out;
 }

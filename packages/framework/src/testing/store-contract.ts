@@ -73,8 +73,8 @@ export function clusterStoreContract(open: () => Promise<StoreUnderTest>, option
   });
 
   add('apply creates or replaces; delete honours its preconditions', async ({ store }) => {
-    const first = await store.apply('Service', { metadata: { name: 's', namespace: 'default' }, spec: { selector: { app: 'a' } } });
-    const second = await store.apply('Service', { metadata: { name: 's', namespace: 'default' }, spec: { selector: { app: 'b' } } });
+    const first = await store.apply('Service', { metadata: { name: 's', namespace: 'default' }, spec: { selector: { app: 'a' }, ports: [{ port: 80 }] } });
+    const second = await store.apply('Service', { metadata: { name: 's', namespace: 'default' }, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } });
     assert.notEqual(first.metadata.resourceVersion, second.metadata.resourceVersion);
     await until(() => store.services('default')[0]?.spec?.selector?.app === 'b', 'the applied service in the local view');
     await assert.rejects(store.delete('Service', 'default/s', { uid: 'not-its-uid' }), ConflictError);
@@ -108,7 +108,9 @@ export function clusterStoreContract(open: () => Promise<StoreUnderTest>, option
     await store.create('Pod', pod('p1'));
     await store.updatePodStatus('default', 'p1', { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'no fit' }] });
     await store.updatePodStatus('default', 'p1', { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] });
-    await until(() => store.getPod('default', 'p1')?.status?.phase === 'Pending', 'the status in the local view');
+    // The API server defaults a new pod's phase to Pending: wait for the condition, which only the write sets.
+    await until(() => store.getPod('default', 'p1')?.status?.conditions?.some((c) => c.type === 'Ready') === true, 'the status in the local view');
+    assert.equal(store.getPod('default', 'p1')?.status?.phase, 'Pending');
     const conditions = store.getPod('default', 'p1')?.status?.conditions ?? [];
     assert.deepEqual(conditions.map((c) => `${c.type}=${c.status}`).sort(), ['PodScheduled=False', 'Ready=False']);
     await assert.rejects(store.updatePodStatus('default', 'missing', { phase: 'Running' }), NotFoundError);

@@ -1,0 +1,5 @@
+/**
+ * `@schedkit/store-etcd/testing`: starts a throwaway etcd for tests and benchmarks.
+ * @packageDocumentation
+ */
+export * from './etcd-server.js';
