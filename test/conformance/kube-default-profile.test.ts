@@ -1,7 +1,7 @@
 /**
  * Conformance of schedkit's default profile with the real kube-scheduler v1.35.4.
  *
- * Every `*.jsonl.gz` file under test/fidelity/ holds scenarios (a cluster, an incoming pod) together with the
+ * test/fidelity/kube-v1.35.4-default-profile.jsonl.gz holds scenarios (a cluster, an incoming pod) together with the
  * decisions the real kube-scheduler framework made for them (see test/fidelity/README.md). For each scenario this
  * test builds the default profile through the public API (Registry + registerDefaultPlugins + defaultConfiguration
  * + Framework) and checks, through the framework runtime, every decision kube recorded: PreFilter's verdict, node
@@ -31,7 +31,7 @@ import { type FidelityScenario, loadFidelityScenarios, type RecordedFilterVerdic
 import { defaultConfiguration, registerDefaultPlugins } from '@schedkit/preset-default';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const fidelityDirectory = fileURLToPath(new URL('../fidelity/', import.meta.url));
+const fidelityFile = fileURLToPath(new URL('../fidelity/kube-v1.35.4-default-profile.jsonl.gz', import.meta.url));
 
 /** kube's default plugins that schedkit does not implement (no volumes, no dynamic resource allocation). */
 const pluginsOutsideSchedkit: ReadonlySet<string> = new Set([
@@ -277,7 +277,7 @@ function printTally(total: number): void {
 
 // ---- The checks ------------------------------------------------------------------------------------------------
 
-const scenarios = loadFidelityScenarios(fidelityDirectory);
+const scenarios = loadFidelityScenarios(fidelityFile);
 
 it('finds the recorded scenarios', () => {
   expect(scenarios.length).toBeGreaterThan(0);

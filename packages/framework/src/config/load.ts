@@ -143,7 +143,7 @@ function profilesAsWritten(profiles: readonly ProfileDocument[]): ProfileConfig[
       schedulerName,
       plugins: pluginsAsWritten(document.plugins, `${path}.plugins`),
       pluginConfig: (document.pluginConfig ?? []).map((entry, j) => {
-        const copy: PluginConfigEntry = { name: entry.name, args: entry.args };
+        const copy: PluginConfigEntry = { name: entry.name, args: withoutTypeMeta(entry.name, entry.args) };
         recordOrigin(copy, { path: `${path}.pluginConfig[${j}]` });
         return copy;
       }),
@@ -151,6 +151,19 @@ function profilesAsWritten(profiles: readonly ProfileDocument[]): ProfileConfig[
     if (document.percentageOfNodesToScore != null) profile.percentageOfNodesToScore = document.percentageOfNodesToScore;
     return profile;
   });
+}
+
+/**
+ * Plugin args as kube writes them carry their type (`apiVersion: kubescheduler.config.k8s.io/v1`,
+ * `kind: <PluginName>Args`), which kube's decoder reads and drops: the same pair is dropped here, so that the
+ * plugin's args schema sees only the fields. Any other apiVersion/kind is left for the schema to reject.
+ */
+function withoutTypeMeta(name: string, args: unknown): unknown {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return args;
+  const { apiVersion, kind, ...fields } = args as Record<string, unknown>;
+  if (apiVersion === undefined && kind === undefined) return args;
+  if (apiVersion !== SchedulerConfigurationApiVersion || kind !== `${name}Args`) return args;
+  return fields;
 }
 
 function pluginsAsWritten(plugins: PluginsDocument | null | undefined, path: string): PluginsConfig {
