@@ -30,13 +30,6 @@ const tally = new FeatureTally();
 const knownDisagreements: Record<string, Record<string, string>> = {
   s0121: { 'raw and final scores of every scored node': 'InterPodAffinity PreScore/Score (scoring.go processExistingPod): namespaceSelector terms of existing pods' },
   s0127: { 'preemption: eligibility, potential nodes, candidates with victims, tie-break, PostFilter status': 'Evaluator.Preempt: the preemptor is fetched from the pod lister first (not found: Error)' },
-  s0204: { 'raw and final scores of every scored node': 'NodeResourcesFit score: requested resources of init containers and sidecars (resource_allocation.go calculateResourceAllocatableRequest)' },
-  s0236: { 'raw and final scores of every scored node': 'NodeResourcesFit score: requested resources of init containers and sidecars (resource_allocation.go calculateResourceAllocatableRequest)' },
-  s0242: {
-    'raw and final scores of every scored node': 'NodeResourcesFit score: requested resources of init containers and sidecars (resource_allocation.go calculateResourceAllocatableRequest)',
-    'best nodes': 'follows from the NodeResourcesFit scores',
-  },
-  s0299: { 'raw and final scores of every scored node': 'NodeResourcesFit score: pod overhead and pod-level resources (resource_allocation.go calculateResourceAllocatableRequest)' },
 };
 
 it('finds the recorded scenarios', () => {
