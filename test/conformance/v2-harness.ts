@@ -167,7 +167,12 @@ export interface PreemptionView {
   potentialNodes: string[];
   candidates: { node: string; victims: string[]; numPDBViolations: number }[];
   possibleNominatedNodes: string[];
-  status: Verdict;
+  /**
+   * The PostFilter status; null in the recorded view when a plugin outside schedkit ended the PostFilter chain
+   * before DefaultPreemption ran (kube's RunPostFilterPlugins stops at an Error or UnschedulableAndUnresolvable):
+   * there is nothing of schedkit's to compare then.
+   */
+  status: Verdict | null;
 }
 
 /** What schedkit decided for one scenario. */
@@ -271,13 +276,16 @@ export class ExpectedViews {
 
   /**
    * The recorded preemption. The PostFilter status keeps the reasons and the rejecting plugin of plugins the
-   * registry knows: kube's DynamicResources runs its PostFilter first and adds its own reason.
+   * registry knows: kube's DynamicResources runs its PostFilter first and adds its own reason. When such a plugin
+   * ended the chain (Error, UnschedulableAndUnresolvable) the status is null: DefaultPreemption never ran.
    */
   preemption(): PreemptionView | undefined {
     const recorded = this.scenario.expected.preemption;
     if (!recorded) return undefined;
-    const status = recordedVerdict(recorded.status);
-    if (status.plugin !== null && !this.known(status.plugin)) {
+    let status: Verdict | null = recordedVerdict(recorded.status);
+    if (status.plugin !== null && !this.known(status.plugin) && status.code !== 'Unschedulable' && status.code !== 'Success') {
+      status = null;
+    } else if (status.plugin !== null && !this.known(status.plugin)) {
       status.plugin = status.code === 'Success' ? status.plugin : DefaultPreemptionName;
       status.reasons = status.reasons.filter((reason) => !reasonOfUnknownPlugin(reason));
     }
