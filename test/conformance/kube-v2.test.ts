@@ -27,13 +27,7 @@ const tally = new FeatureTally();
  * Checks where schedkit still disagrees with kube, by scenario, with the kube function that explains it. Each is
  * run as `it.fails`: it turns red the day it starts passing, so that the entry goes.
  */
-const knownDisagreements: Record<string, Record<string, string>> = {
-  // kube's raw score on node-14 is 73 higher: the weight-73 preferred term of the incoming pod (namespaceSelector
-  // `team DoesNotExist`, no namespaces) counts team-a/api-00006 (namespace team-a has `team=a`), which
-  // mergeAffinityTermNamespacesIfNotEmpty (interpodaffinity/plugin.go, called from PreScore in scoring.go) should
-  // have left out; treating that term as unmerged breaks s0075, so the cause is not understood yet.
-  s0121: { 'raw and final scores of every scored node': 'InterPodAffinity PreScore: a preferred term whose namespaceSelector is `team DoesNotExist`' },
-};
+const knownDisagreements: Record<string, Record<string, string>> = {};
 
 it('finds the recorded scenarios', () => {
   expect(all.length).toBe(300);
