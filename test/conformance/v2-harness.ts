@@ -348,13 +348,7 @@ export async function runScenario(scenario: V2Scenario, options: RunOptions = {}
   const nodes = snapshot.list();
   const namesAt = (point: 'preFilter' | 'filter' | 'preScore' | 'score'): string[] => framework.pluginsAt(point).map((plugin) => plugin.name);
 
-  const preFilterState = new CycleState();
-  const pre = await framework.runPreFilterPlugins(preFilterState, pod, nodes);
-  const preFilter: PreFilterView = {
-    ...verdictOf(pre.status),
-    nodeNames: pre.result?.nodeNames ? sorted(pre.result.nodeNames) : null,
-    skippedPlugins: sorted(preFilterState.skipFilterPlugins),
-  };
+  const { view: preFilter, status: preStatus } = await runPreFilterOnce(framework, pod, nodes);
 
   const state = new CycleState();
   const found = await framework.findNodesThatFitPod(state, pod, nodes);
@@ -362,7 +356,7 @@ export async function runScenario(scenario: V2Scenario, options: RunOptions = {}
   const keptFeasible = found.feasible.map((info) => info.name);
   const kept = new Set(keptFeasible);
   const explicit = new Set([...statuses.entries()].map(([name]) => name));
-  const preFilterRejected = pre.status !== null && pre.status.code !== Code.Success;
+  const preFilterRejected = preStatus !== null && preStatus.code !== Code.Success;
   const narrowed = found.preFilterResult?.nodeNames ?? null;
   const eligible = (info: NodeInfo): boolean => !preFilterRejected && (narrowed === null || narrowed.has(info.name));
 
@@ -421,22 +415,52 @@ export async function runScenario(scenario: V2Scenario, options: RunOptions = {}
     if (!info) throw new Error(`${scenario.id}: recorded feasible node ${name} is not in the cluster`);
     return info;
   });
-  if (scored.length === 0) return outcome;
-  const preScoreStatus = await framework.runPreScorePlugins(state, pod, scored);
-  if (preScoreStatus) {
-    outcome.preScore = { error: preScoreStatus.toString() };
-    return outcome;
-  }
-  outcome.preScore = { skippedPlugins: sorted(state.skipScorePlugins) };
-  const { scores, status } = await framework.runScorePlugins(state, pod, scored);
-  if (status) {
-    outcome.scoreError = status.toString();
-    return outcome;
-  }
-  for (const nodeScores of scores) outcome.scores.set(nodeScores.name, scoreView(nodeScores));
-  const best = Math.max(...scores.map((s) => s.totalScore));
-  outcome.bestNodes = sorted(scores.filter((s) => s.totalScore === best).map((s) => s.name));
+  Object.assign(outcome, await scoreNodes(framework, state, pod, scored));
   return outcome;
+}
+
+/** Runs PreFilter on its own (on a fresh cycle state) to read its status, result and skipped plugins directly. */
+export async function runPreFilterOnce(framework: Framework, pod: Pod, nodes: readonly NodeInfo[]): Promise<{ view: PreFilterView; status: Status | null }> {
+  const state = new CycleState();
+  const pre = await framework.runPreFilterPlugins(state, pod, nodes);
+  const view: PreFilterView = {
+    ...verdictOf(pre.status),
+    nodeNames: pre.result?.nodeNames ? sorted(pre.result.nodeNames) : null,
+    skippedPlugins: sorted(state.skipFilterPlugins),
+  };
+  return { view, status: pre.status };
+}
+
+/** PreScore's and Score's outcome on some nodes, as compared. */
+export interface ScoringView {
+  /** Plugins whose PreScore returned Skip, sorted; or the error PreScore returned. */
+  preScore: { skippedPlugins: string[] } | { error: string };
+  scores: Map<string, NodeScoreView>;
+  /** The error Score returned, if any. */
+  scoreError: string | null;
+  /** The nodes that share the highest total, sorted. */
+  bestNodes: string[];
+}
+
+/** Runs PreScore and Score on `nodes` with the cycle state Filter left, and reads the outcome (none for no nodes). */
+export async function scoreNodes(framework: Framework, state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<ScoringView> {
+  const view: ScoringView = { preScore: { skippedPlugins: [] }, scores: new Map(), scoreError: null, bestNodes: [] };
+  if (nodes.length === 0) return view;
+  const preScoreStatus = await framework.runPreScorePlugins(state, pod, nodes);
+  if (preScoreStatus) {
+    view.preScore = { error: preScoreStatus.toString() };
+    return view;
+  }
+  view.preScore = { skippedPlugins: sorted(state.skipScorePlugins) };
+  const { scores, status } = await framework.runScorePlugins(state, pod, nodes);
+  if (status) {
+    view.scoreError = status.toString();
+    return view;
+  }
+  for (const nodeScores of scores) view.scores.set(nodeScores.name, scoreView(nodeScores));
+  const best = Math.max(...scores.map((s) => s.totalScore));
+  view.bestNodes = sorted(scores.filter((s) => s.totalScore === best).map((s) => s.name));
+  return view;
 }
 
 // ---- Per-feature tally -----------------------------------------------------------------------------------------
