@@ -1,7 +1,7 @@
 /**
  * Conformance of schedkit's default profile with the real kube-scheduler v1.35.4.
  *
- * Every `*.jsonl.gz` file under test/fidelity/ holds scenarios (a cluster, an incoming pod) together with the
+ * test/fidelity/kube-v1.35.4-default-profile.jsonl.gz holds scenarios (a cluster, an incoming pod) together with the
  * decisions the real kube-scheduler framework made for them (see test/fidelity/README.md). For each scenario this
  * test builds the default profile through the public API (Registry + registerDefaultPlugins + defaultConfiguration
  * + Framework) and checks, through the framework runtime, every decision kube recorded: PreFilter's verdict, node
@@ -19,19 +19,17 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import {
   CycleState,
-  codeName,
   Framework,
   type NodeInfo,
-  type NodePluginScores,
   Registry,
   type Snapshot,
-  type Status,
 } from '@schedkit/framework';
-import { type FidelityScenario, loadFidelityScenarios, type RecordedFilterVerdict, scenarioCluster } from '@schedkit/framework/testing';
+import { type FidelityScenario, loadFidelityScenarios, scenarioCluster } from '@schedkit/framework/testing';
 import { defaultConfiguration, registerDefaultPlugins } from '@schedkit/preset-default';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NodeScoreView, type PreFilterView, recordedVerdict, runPreFilterOnce, scoreNodes, sorted, type Verdict, verdictOf } from './v2-harness.js';
 
-const fidelityDirectory = fileURLToPath(new URL('../fidelity/', import.meta.url));
+const fidelityFile = fileURLToPath(new URL('../fidelity/kube-v1.35.4-default-profile.jsonl.gz', import.meta.url));
 
 /** kube's default plugins that schedkit does not implement (no volumes, no dynamic resource allocation). */
 const pluginsOutsideSchedkit: ReadonlySet<string> = new Set([
@@ -44,30 +42,6 @@ const pluginsOutsideSchedkit: ReadonlySet<string> = new Set([
   'VolumeZone',
   'DynamicResources',
 ]);
-
-/** A Filter verdict as compared: the code's name, the first rejecting plugin (null if none) and its reasons. */
-interface Verdict {
-  code: string;
-  plugin: string | null;
-  reasons: string[];
-}
-
-/** PreFilter's outcome as compared. */
-interface PreFilterView extends Verdict {
-  /** The PreFilterResult's node names, sorted; null when every node stays eligible. */
-  nodeNames: string[] | null;
-  /** Plugins whose PreFilter returned Skip, sorted. */
-  skippedPlugins: string[];
-}
-
-/** A feasible node's scores as compared. */
-interface NodeScoreView {
-  /** Final score (normalized, weighted) per plugin. */
-  plugins: Record<string, number>;
-  /** Score() output per plugin, before normalization and weight. */
-  raw: Record<string, number>;
-  total: number;
-}
 
 /** What schedkit decided for one scenario. */
 interface Outcome {
@@ -84,18 +58,7 @@ interface Outcome {
   bestNodes: string[];
 }
 
-const sorted = (names: Iterable<string>): string[] => [...names].sort();
-
 const inSchedkit = (names: readonly string[] | undefined): string[] => sorted((names ?? []).filter((name) => !pluginsOutsideSchedkit.has(name)));
-
-function verdictOf(status: Status | null | undefined): Verdict {
-  if (!status) return { code: 'Success', plugin: null, reasons: [] };
-  return { code: codeName(status.code), plugin: status.plugin ?? null, reasons: [...status.reasons] };
-}
-
-function recordedVerdict(recorded: RecordedFilterVerdict | { code: string; reasons?: string[]; plugin?: string }): Verdict {
-  return { code: recorded.code, plugin: recorded.plugin ?? null, reasons: recorded.reasons ?? [] };
-}
 
 function expectedPreFilter(scenario: FidelityScenario): PreFilterView {
   const recorded = scenario.expected.preFilter;
@@ -112,15 +75,6 @@ function expectedScore(scenario: FidelityScenario, node: string): NodeScoreView 
   const keep = (values: Record<string, number>): Record<string, number> =>
     Object.fromEntries(Object.entries(values).filter(([name]) => !pluginsOutsideSchedkit.has(name)));
   return { plugins: keep(recorded.plugins), raw: keep(recorded.raw), total: recorded.total };
-}
-
-function scoreView(scores: NodePluginScores): NodeScoreView {
-  const view: NodeScoreView = { plugins: {}, raw: {}, total: scores.totalScore };
-  for (const score of scores.scores) {
-    view.plugins[score.name] = score.score;
-    view.raw[score.name] = score.raw;
-  }
-  return view;
 }
 
 /** Builds the default profile for one scenario's cluster. */
@@ -145,13 +99,7 @@ async function runScenario(scenario: FidelityScenario): Promise<Outcome> {
   const pod = scenario.pod;
   const nodes = snapshot.list();
 
-  const preFilterState = new CycleState();
-  const pre = await framework.runPreFilterPlugins(preFilterState, pod, nodes);
-  const preFilter: PreFilterView = {
-    ...verdictOf(pre.status),
-    nodeNames: pre.result?.nodeNames ? sorted(pre.result.nodeNames) : null,
-    skippedPlugins: sorted(preFilterState.skipFilterPlugins),
-  };
+  const { view: preFilter } = await runPreFilterOnce(framework, pod, nodes);
 
   const state = new CycleState();
   const found = await framework.findNodesThatFitPod(state, pod, nodes);
@@ -172,23 +120,7 @@ async function runScenario(scenario: FidelityScenario): Promise<Outcome> {
     scoreError: null,
     bestNodes: [],
   };
-  const scored = recordedFeasibleNodes(scenario, snapshot);
-  if (scored.length === 0) return outcome;
-
-  const preScoreStatus = await framework.runPreScorePlugins(state, pod, scored);
-  if (preScoreStatus) {
-    outcome.preScore = { error: preScoreStatus.toString() };
-    return outcome;
-  }
-  outcome.preScore = { skippedPlugins: sorted(state.skipScorePlugins) };
-  const { scores, status } = await framework.runScorePlugins(state, pod, scored);
-  if (status) {
-    outcome.scoreError = status.toString();
-    return outcome;
-  }
-  for (const nodeScores of scores) outcome.scores.set(nodeScores.name, scoreView(nodeScores));
-  const best = Math.max(...scores.map((s) => s.totalScore));
-  outcome.bestNodes = sorted(scores.filter((s) => s.totalScore === best).map((s) => s.name));
+  Object.assign(outcome, await scoreNodes(framework, state, pod, recordedFeasibleNodes(scenario, snapshot)));
   return outcome;
 }
 
@@ -277,7 +209,7 @@ function printTally(total: number): void {
 
 // ---- The checks ------------------------------------------------------------------------------------------------
 
-const scenarios = loadFidelityScenarios(fidelityDirectory);
+const scenarios = loadFidelityScenarios(fidelityFile);
 
 it('finds the recorded scenarios', () => {
   expect(scenarios.length).toBeGreaterThan(0);

@@ -103,5 +103,6 @@ export * from './model/pod-info.js';
 export * from './model/pod-requests.js';
 export * from './model/quantity.js';
 export * from './model/resource.js';
+export * from './model/resource-allocation.js';
 export * from './model/taints.js';
 export * from './model/validation.js';

@@ -21,12 +21,17 @@ export class NamespaceScope {
   private readonly coversAll: boolean;
   private readonly selectorCanMatch: boolean;
 
+  /**
+   * @param keepsSelector - the term keeps its namespaceSelector after the merge, matched against no labels (see
+   *   {@link resolveIncomingWeightedTerms}): a selector that matches an empty label set then covers every namespace.
+   */
   constructor(
     private readonly namespaces: ReadonlySet<string>,
     private readonly namespaceSelector: Selector,
     private readonly lookup: NamespaceLabelsLookup,
+    keepsSelector = false,
   ) {
-    this.coversAll = namespaceSelector.empty;
+    this.coversAll = namespaceSelector.empty || (keepsSelector && namespaceSelector.error === undefined && namespaceSelector.matches({}));
     this.selectorCanMatch = !namespaceSelector.empty && namespaceSelector.requirements.length > 0;
   }
 
@@ -64,12 +69,19 @@ export function resolveIncomingTerms(terms: readonly AffinityTerm[], lookup: Nam
   }));
 }
 
-/** Resolves the incoming pod's weighted terms. */
+/**
+ * Resolves the incoming pod's preferred terms as kube v1.35's InterPodAffinity PreScore (scoring.go) leaves them:
+ * the namespaces its namespaceSelector matches are added to the term's namespaces, but the selector itself stays
+ * (kube's mergeAffinityTermNamespacesIfNotEmpty resets it on a copy of the term, while the namespace set it fills
+ * is shared), and processExistingPod matches it against nil namespace labels. So a selector that matches an empty
+ * label set (`team DoesNotExist`, `env NotIn (...)`) covers every namespace; any other covers the namespaces it
+ * matched.
+ */
 export function resolveIncomingWeightedTerms(terms: readonly WeightedAffinityTerm[], lookup: NamespaceLabelsLookup): IncomingWeightedTerm[] {
   return terms.map((term) => ({
     topologyKey: term.topologyKey,
     selector: term.selector,
-    scope: new NamespaceScope(term.namespaces, term.namespaceSelector, lookup),
+    scope: new NamespaceScope(term.namespaces, term.namespaceSelector, lookup, true),
     weight: term.weight,
   }));
 }

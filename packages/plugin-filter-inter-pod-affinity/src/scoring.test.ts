@@ -120,6 +120,14 @@ const cases: ScoreCase[] = [
     scores: { a1: [-10, 0], a2: [0, 100], b1: [0, 100], nozone: [0, 100] },
   },
   {
+    // kube v1.35 keeps the selector of the pod's preferred terms after merging its namespaces and matches it
+    // against no labels: a selector an empty label set satisfies covers every namespace (v2 conformance s0121).
+    name: "a preferred term's namespaceSelector that matches no labels covers every namespace",
+    pod: makePod('in').preferredPodAntiAffinity(10, host, db, { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } }),
+    existing: [makePod('e1').namespace('prod').node('a1').label('app', 'db'), makePod('e2').node('b1').label('app', 'db')],
+    scores: { a1: [-10, 0], a2: [0, 100], b1: [-10, 0], nozone: [0, 100] },
+  },
+  {
     name: "an existing pod's namespaceSelector is matched against the pod's namespace labels",
     pod: makePod('in').label('app', 'web'),
     existing: [

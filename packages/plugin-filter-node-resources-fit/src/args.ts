@@ -1,16 +1,11 @@
-import { goQuote, qualifiedNameErrors } from '@schedkit/framework';
+import { goQuote, qualifiedNameErrors, type ResourceSpec } from '@schedkit/framework';
+
+/** The framework's ResourceSpec, as this package exported it before it moved there. */
+export type { ResourceSpec };
 import { z } from 'zod';
 
 /** How NodeResourcesFit scores nodes. */
 export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
-
-/** A resource the score looks at, and its weight in the weighted mean. */
-export interface ResourceSpec {
-  /** A resource name: `cpu`, `memory`, `ephemeral-storage` or an extended resource such as `example.com/gpu`. */
-  name: string;
-  /** 1..100; 0 or unset means 1. */
-  weight: number;
-}
 
 /** A point of the RequestedToCapacityRatio shape: at `utilization` percent, the resource scores `score`. */
 export interface UtilizationShapePoint {

@@ -1,6 +1,7 @@
 /**
  * `@schedkit/plugin-filter-node-resources-fit`: kube-scheduler's NodeResourcesFit PreFilter, Filter, PreScore and
- * Score, plus the resource-allocation helpers NodeResourcesBalancedAllocation shares with it.
+ * Score. The resource-allocation helpers it shares with NodeResourcesBalancedAllocation are the framework's
+ * (`podResourceRequestList`, `fillAllocatableAndRequested`, `requestsNothing`, `ResourceSpec`).
  * @packageDocumentation
  */
 import type { PluginModule } from '@schedkit/framework';
@@ -10,7 +11,6 @@ import { NodeResourcesFit, NodeResourcesFitName } from './node-resources-fit.js'
 export * from './args.js';
 export * from './fits.js';
 export * from './node-resources-fit.js';
-export * from './resource-allocation.js';
 export * from './scorers.js';
 
 /** Registers NodeResourcesFit. */

@@ -1,9 +1,8 @@
-import { ActionType, Code, codeName, type Pod, QueueingHint, Registry, RegistryError } from '@schedkit/framework';
+import { ActionType, Code, codeName, type Pod, podResourceRequestList, QueueingHint, Registry, RegistryError } from '@schedkit/framework';
 import { makeNode, makePod, PluginTester, type PodBuilder } from '@schedkit/framework/testing';
 import { describe, expect, it } from 'vitest';
 import { plugin } from './index.js';
 import { NodeResourcesFit } from './node-resources-fit.js';
-import { podResourceRequestList } from './resource-allocation.js';
 
 /**
  * One node with 10m cpu, 20 bytes of memory, 20 bytes of ephemeral storage, 2 example.com/gpu and room for 3 pods,
@@ -154,11 +153,18 @@ describe('the incoming pod scoring requests', () => {
     ['explicit requests', makePod('p').req({ cpu: '1500m', memory: '1Ki', 'ephemeral-storage': '5', 'example.com/gpu': '2' }), [1500, 1024, 5, 2], [1500, 1024, 5, 2]],
     ['missing cpu and memory per container', makePod('p').container().req({ memory: '10' }), [200, 10 + 200 * 1024 * 1024, 0, 0], [0, 10, 0, 0]],
     [
-      // kube's scorer defaults every container that lacks memory, even when pod-level requests are set for cpu.
-      'pod-level cpu, memory still defaulted per container',
+      // kube builds NodeResourcesFit's scorer without the PodLevelResources gate (fit.go nodeResourceStrategyTypeMap):
+      // its score reads the containers only, defaulted; BalancedAllocation's reads the pod-level cpu.
+      'pod-level cpu: ignored by the Fit score',
       makePod('p').req({ memory: '10' }).container().podResources({ requests: { cpu: '500m' } }),
-      [500, 10 + 200 * 1024 * 1024, 0, 0],
+      [200, 10 + 200 * 1024 * 1024, 0, 0],
       [500, 10, 0, 0],
+    ],
+    [
+      'overhead and a sidecar count in both',
+      makePod('p').req({ cpu: '100m', memory: '10' }).initContainer(undefined, { sidecar: true }).overhead({ cpu: '50m', memory: '5' }),
+      [100 + 100 + 50, 10 + 200 * 1024 * 1024 + 5, 0, 0],
+      [150, 15, 0, 0],
     ],
   ];
   it.each(cases)('%s', (_name, pod, nonZero, plain) => {

@@ -5,6 +5,7 @@ import {
   type CycleState,
   type EnqueueExtensions,
   type FilterPlugin,
+  fillAllocatableAndRequested,
   inject,
   injectable,
   type Node,
@@ -13,6 +14,7 @@ import {
   type PreFilterPlugin,
   type PreScorePlugin,
   podRequests,
+  podResourceRequestList,
   QueueingHint,
   type Resource,
   type ScorePlugin,
@@ -22,7 +24,6 @@ import {
 } from '@schedkit/framework';
 import type { NodeResourcesFitArgs } from './args.js';
 import { fitsRequest, type IgnoredResources, isEmptyRequest } from './fits.js';
-import { fillAllocatableAndRequested, podResourceRequestList } from './resource-allocation.js';
 import { type ResourceScorer, scorerFor } from './scorers.js';
 
 /** The name kube-scheduler configurations use for this plugin. */

@@ -1,5 +1,6 @@
 import { MaxNodeScore } from '@schedkit/framework';
-import type { ResourceSpec, ScoringStrategy, UtilizationShapePoint } from './args.js';
+import type { ResourceSpec } from '@schedkit/framework';
+import type { ScoringStrategy, UtilizationShapePoint } from './args.js';
 
 /**
  * Turns per-resource (requested, allocatable) pairs into a node score. Both arrays follow the order of the

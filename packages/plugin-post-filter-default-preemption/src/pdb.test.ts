@@ -1,7 +1,7 @@
-import type { LabelSelector, Pod, PodDisruptionBudget } from '@schedkit/framework';
+import { type LabelSelector, type Pod, type PodDisruptionBudget, PodInfo } from '@schedkit/framework';
 import { describe, expect, it } from 'vitest';
-import { splitByPDBViolation } from './pdb.js';
-import { pickOneNodeForPreemption } from './victims.js';
+import { filterPodsWithPDBViolation } from './pdb.js';
+import { candidatesTiedForPreemption } from './victims.js';
 
 const pod = (name: string, labels: Record<string, string>, namespace = 'default'): Pod => ({ metadata: { name, namespace, labels }, spec: { containers: [{ name: 'c' }] } });
 const budget = (allowed: number, selector: LabelSelector): PodDisruptionBudget => ({
@@ -10,7 +10,16 @@ const budget = (allowed: number, selector: LabelSelector): PodDisruptionBudget =
   status: { disruptionsAllowed: allowed },
 });
 
-describe("splitByPDBViolation (kube's filterPodsWithPDBViolation)", () => {
+/** kube's filterPodsWithPDBViolation over plain pods: the split, as pods. */
+function splitByPDBViolation(pods: readonly Pod[], budgets: readonly PodDisruptionBudget[]): { violating: Pod[]; nonViolating: Pod[] } {
+  const split = filterPodsWithPDBViolation(
+    pods.map((p) => new PodInfo(p)),
+    budgets,
+  );
+  return { violating: split.violating.map((info) => info.pod), nonViolating: split.nonViolating.map((info) => info.pod) };
+}
+
+describe("kube's filterPodsWithPDBViolation", () => {
   const zk = [pod('zk-0', { app: 'zk' }), pod('zk-1', { app: 'zk' }), pod('web', { app: 'web' })];
 
   it('counts allowed disruptions down in victim order: the victim past the budget violates it', () => {
@@ -28,7 +37,7 @@ describe("splitByPDBViolation (kube's filterPodsWithPDBViolation)", () => {
   });
 
   it('makes preemption prefer the node whose victims violate fewer budgets', () => {
-    const chosen = pickOneNodeForPreemption([
+    const [chosen] = candidatesTiedForPreemption([
       { nodeName: 'a', pods: [pod('zk-0', { app: 'zk' })], numPDBViolations: 1 },
       { nodeName: 'b', pods: [pod('w1', {}), pod('w2', {})], numPDBViolations: 0 },
     ]);

@@ -1,38 +1,37 @@
-import { compileLabelSelector, type Pod, type PodDisruptionBudget } from '@schedkit/framework';
-
-/** The candidate victims of one node, split as kube's filterPodsWithPDBViolation splits them (order kept). */
-export interface PDBSplit {
-  /** Pods whose eviction would take some budget below zero disruptions allowed. */
-  violating: Pod[];
-  nonViolating: Pod[];
-}
+import { compileLabelSelector, type PodDisruptionBudget, type PodInfo } from '@schedkit/framework';
 
 /**
- * Splits `pods` (sorted most important first) by whether evicting them, in that order, violates a
- * PodDisruptionBudget, as kube's DefaultPreemption does: each budget of a pod's namespace whose selector matches
- * the pod (a budget with an empty selector matches nothing) loses one allowed disruption per victim, and a victim
- * that takes one below zero violates it. A pod already listed in a budget's `status.disruptedPods` is being
- * evicted and is not counted again.
+ * Splits preemption victims into those whose eviction would violate a PodDisruptionBudget and the others, as
+ * kube's `filterPodsWithPDBViolation` does. Each budget starts from its `status.disruptionsAllowed`; every victim a
+ * budget covers (same namespace, the budget's selector matches the victim's labels, the victim is not already in
+ * `status.disruptedPods`) uses one disruption, and a victim that takes a budget below zero is violating. A budget
+ * with no selector or an empty one covers no pod here, and a pod without labels matches no budget. The split keeps
+ * the order of `victims` on both sides.
  */
-export function splitByPDBViolation(pods: readonly Pod[], pdbs: readonly PodDisruptionBudget[]): PDBSplit {
-  const allowed = pdbs.map((pdb) => pdb.status?.disruptionsAllowed ?? 0);
-  const split: PDBSplit = { violating: [], nonViolating: [] };
-  for (const pod of pods) {
-    const namespace = pod.metadata.namespace ?? 'default';
+export function filterPodsWithPDBViolation(
+  victims: readonly PodInfo[],
+  budgets: readonly PodDisruptionBudget[],
+): { violating: PodInfo[]; nonViolating: PodInfo[] } {
+  const allowed = budgets.map((budget) => budget.status?.disruptionsAllowed ?? 0);
+  const selectors = budgets.map((budget) => compileLabelSelector(budget.spec?.selector));
+  const violating: PodInfo[] = [];
+  const nonViolating: PodInfo[] = [];
+  for (const info of victims) {
+    const pod = info.pod;
+    const labels = pod.metadata.labels ?? {};
     let violated = false;
-    pdbs.forEach((pdb, i) => {
-      if ((pdb.metadata.namespace ?? 'default') !== namespace) return;
-      const selector = pdb.spec?.selector;
-      if (!selector || isEmptySelector(selector) || !compileLabelSelector(selector).matches(pod.metadata.labels)) return;
-      if (pdb.status?.disruptedPods && Object.hasOwn(pdb.status.disruptedPods, pod.metadata.name)) return;
-      allowed[i]!--;
-      if (allowed[i]! < 0) violated = true;
-    });
-    (violated ? split.violating : split.nonViolating).push(pod);
+    if (Object.keys(labels).length > 0) {
+      budgets.forEach((budget, i) => {
+        if ((budget.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return;
+        const selector = selectors[i]!;
+        if (selector.error !== undefined || selector.empty || !selector.matches(labels)) return;
+        // A pod the API server already counted as disrupted does not use the budget again.
+        if (budget.status?.disruptedPods && pod.metadata.name in budget.status.disruptedPods) return;
+        allowed[i]!--;
+        if (allowed[i]! < 0) violated = true;
+      });
+    }
+    (violated ? violating : nonViolating).push(info);
   }
-  return split;
-}
-
-function isEmptySelector(selector: NonNullable<NonNullable<PodDisruptionBudget['spec']>['selector']>): boolean {
-  return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  return { violating, nonViolating };
 }

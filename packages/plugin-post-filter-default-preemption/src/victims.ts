@@ -5,19 +5,22 @@ export function podPriority(pod: Pod): number {
   return pod.spec.priority ?? 0;
 }
 
-/** When the pod started (its status.startTime, else its creation), in ms; kube orders victims by it. */
-export function podStartTime(pod: Pod): number {
-  const text = pod.status?.startTime ?? pod.metadata.creationTimestamp;
+/**
+ * When the pod started, in ms; kube orders victims by it. A pod without `status.startTime` (assumed, or bound and
+ * not started yet) counts as starting now, as kube's GetPodStartTime has it.
+ */
+export function podStartTime(pod: Pod, now: number = Date.now()): number {
+  const text = pod.status?.startTime;
   const time = text ? Date.parse(text) : Number.NaN;
-  return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time;
+  return Number.isNaN(time) ? now : time;
 }
 
 /** kube's MoreImportantPod: higher priority first, then the pod that started earlier. */
-export function moreImportant(a: Pod, b: Pod): boolean {
+export function moreImportant(a: Pod, b: Pod, now: number = Date.now()): boolean {
   const pa = podPriority(a);
   const pb = podPriority(b);
   if (pa !== pb) return pa > pb;
-  return podStartTime(a) < podStartTime(b);
+  return podStartTime(a, now) < podStartTime(b, now);
 }
 
 /** The victims chosen on one node. */
@@ -25,37 +28,47 @@ export interface NodeVictims {
   nodeName: string;
   /** Most important first. */
   pods: Pod[];
-  /** How many victims' eviction violates a PodDisruptionBudget (kube prefers the node with the fewest). */
+  /** Victims whose eviction violates a PodDisruptionBudget (see filterPodsWithPDBViolation). */
   numPDBViolations: number;
 }
 
-/** kube's offset-free order of tie-breakers; the node that wins the first decisive one is chosen. */
-const scoreFunctions: ((v: NodeVictims) => number)[] = [
+/** kube's order of tie-breakers (pickOneNodeForPreemption); the node that wins the first decisive one is chosen. */
+const scoreFunctions: ((v: NodeVictims, now: number) => number)[] = [
   // Fewest PodDisruptionBudget violations.
   (v) => -v.numPDBViolations,
   // Lowest priority among the most important victims.
-  (v) => (v.pods.length === 0 ? Number.MAX_SAFE_INTEGER : -podPriority(v.pods[0]!)),
+  (v) => -podPriority(v.pods[0]!),
   // Smallest sum of priorities, each shifted by 2^31 so negative priorities count as small positives.
   (v) => -v.pods.reduce((sum, p) => sum + podPriority(p) + 2 ** 31, 0),
   // Fewest victims.
   (v) => -v.pods.length,
   // Latest start among the highest-priority victims (disturb the youngest work).
-  (v) => earliestStartOfHighestPriority(v.pods),
+  (v, now) => earliestStartOfHighestPriority(v.pods, now),
 ];
 
 /**
- * Picks the node to preempt on as kube's pickOneNodeForPreemption does: a node with no victims wins at once;
- * otherwise each tie-breaker in turn keeps the best-scoring nodes until one remains, else the first.
+ * Picks the node to preempt on as kube's pickOneNodeForPreemption does: the first of
+ * {@link candidatesTiedForPreemption}. (kube takes the first of the tied nodes in map order, that is any of them.)
  */
 export function pickOneNodeForPreemption(candidates: readonly NodeVictims[]): NodeVictims | undefined {
-  if (candidates.length === 0) return undefined;
-  for (const candidate of candidates) if (candidate.pods.length === 0) return candidate;
+  return candidatesTiedForPreemption(candidates)[0];
+}
+
+/**
+ * The candidates kube's pickOneNodeForPreemption chooses among: each tie-breaker in turn (fewest PDB violations,
+ * lowest highest victim priority, smallest priority sum, fewest victims, latest start of the highest-priority
+ * victims) keeps the best-scoring candidates, until one remains or the tie-breakers run out. Every candidate has
+ * at least one victim, most important first.
+ */
+export function candidatesTiedForPreemption(candidates: readonly NodeVictims[]): NodeVictims[] {
+  if (candidates.length <= 1) return candidates.slice();
+  const now = Date.now();
   let remaining = candidates.slice();
   for (const score of scoreFunctions) {
     let best = Number.NEGATIVE_INFINITY;
     let selected: NodeVictims[] = [];
     for (const candidate of remaining) {
-      const value = score(candidate);
+      const value = score(candidate, now);
       if (value > best) {
         best = value;
         selected = [candidate];
@@ -63,17 +76,18 @@ export function pickOneNodeForPreemption(candidates: readonly NodeVictims[]): No
         selected.push(candidate);
       }
     }
-    if (selected.length === 1) return selected[0];
+    if (selected.length === 1) return selected;
     remaining = selected;
   }
-  return remaining[0];
+  return remaining;
 }
 
-function earliestStartOfHighestPriority(pods: readonly Pod[]): number {
+/** kube's GetEarliestPodStartTime: the earliest start among the victims of the highest priority. */
+function earliestStartOfHighestPriority(pods: readonly Pod[], now: number): number {
   if (pods.length === 0) return Number.MIN_SAFE_INTEGER;
   const highest = Math.max(...pods.map(podPriority));
   let earliest = Number.MAX_SAFE_INTEGER;
-  for (const pod of pods) if (podPriority(pod) === highest) earliest = Math.min(earliest, podStartTime(pod));
+  for (const pod of pods) if (podPriority(pod) === highest) earliest = Math.min(earliest, podStartTime(pod, now));
   return earliest;
 }
 

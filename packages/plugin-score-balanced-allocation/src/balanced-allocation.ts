@@ -1,18 +1,21 @@
 import {
   type CycleState,
+  fillAllocatableAndRequested,
   goQuote,
   inject,
   injectable,
   MaxNodeScore,
   type NodeInfo,
   type Pod,
+  podResourceRequestList,
   type PreScorePlugin,
+  requestsNothing,
+  type ResourceSpec,
   type ScorePlugin,
   StateKey,
   Status,
   Tokens,
 } from '@schedkit/framework';
-import { fillAllocatableAndRequested, podResourceRequestList, type ResourceSpec, requestsNothing } from '@schedkit/plugin-filter-node-resources-fit';
 import { z } from 'zod';
 
 /** The name kube-scheduler configurations use for this plugin. */

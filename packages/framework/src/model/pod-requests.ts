@@ -189,11 +189,42 @@ function calculate<T extends number | bigint>(pod: Pod, arithmetic: Arithmetic<T
   return { requests, nonZero, withDefaults };
 }
 
-/** kube's `resourcehelper.PodRequests` with the scheduler's options (status resources and pod-level resources on). */
-function podRequestAmounts<T extends number | bigint>(pod: Pod, arithmetic: Arithmetic<T>, nonMissing: Amounts<T> | undefined): Amounts<T> {
-  const requests = aggregateContainerRequests(pod, arithmetic, nonMissing);
+/**
+ * The pod's requests in the spec alone, as NodeResourcesFit's scoring strategies compute them: kube builds their
+ * resource scorer without the PodLevelResources and InPlacePodVerticalScaling gates (`nodeResourceStrategyTypeMap`
+ * in noderesources/fit.go), so `calculatePodResourceRequest` skips pod-level requests and resized container
+ * statuses. Every container (regular or init) that does not mention cpu or memory counts as
+ * {@link DefaultMilliCPURequest} / {@link DefaultMemoryRequest}; init containers and sidecars count as in
+ * {@link podRequests}, and `spec.overhead` is added.
+ * @throws QuantityError for a malformed quantity.
+ */
+export function podSpecRequestsWithDefaults(pod: Pod): Resource {
+  const options: RequestOptions = { podLevel: false, status: false };
+  inexact = false;
+  const inUnits = podRequestAmounts(pod, units, new Map([[ResourceCPU, units.defaultCPU], [ResourceMemory, units.defaultMemory]]), options);
+  if (!inexact) return Resource.fromAmounts(inUnits);
+  return Resource.fromNanos(podRequestAmounts(pod, nanos, new Map([[ResourceCPU, nanos.defaultCPU], [ResourceMemory, nanos.defaultMemory]]), options));
+}
+
+/** Which of kube's PodResourcesOptions apply: pod-level requests (not skipped) and container status resources. */
+interface RequestOptions {
+  readonly podLevel: boolean;
+  readonly status: boolean;
+}
+
+/** The scheduler's options: status resources and pod-level resources on. */
+const schedulerOptions: RequestOptions = { podLevel: true, status: true };
+
+/** kube's `resourcehelper.PodRequests` (by default with the scheduler's options). */
+function podRequestAmounts<T extends number | bigint>(
+  pod: Pod,
+  arithmetic: Arithmetic<T>,
+  nonMissing: Amounts<T> | undefined,
+  options: RequestOptions = schedulerOptions,
+): Amounts<T> {
+  const requests = aggregateContainerRequests(pod, arithmetic, nonMissing, options.status);
   const podLevel = pod.spec.resources?.requests;
-  if (podLevel && isPodLevelRequestsSet(pod)) {
+  if (options.podLevel && podLevel && isPodLevelRequestsSet(pod)) {
     for (const name of Object.keys(podLevel)) {
       if (isSupportedPodLevelResource(name)) {
         requests.set(name, arithmetic.of(quantityOf(podLevel[name], () => `${podField(pod)} spec.resources.requests.${name}`), name));
@@ -204,8 +235,13 @@ function podRequestAmounts<T extends number | bigint>(pod: Pod, arithmetic: Arit
   return requests;
 }
 
-function aggregateContainerRequests<T extends number | bigint>(pod: Pod, arithmetic: Arithmetic<T>, nonMissing: Amounts<T> | undefined): Amounts<T> {
-  const statuses = containerStatusesByName(pod);
+function aggregateContainerRequests<T extends number | bigint>(
+  pod: Pod,
+  arithmetic: Arithmetic<T>,
+  nonMissing: Amounts<T> | undefined,
+  useStatus: boolean,
+): Amounts<T> {
+  const statuses = useStatus ? containerStatusesByName(pod) : undefined;
   const resizeInfeasible = statuses !== undefined && isPodResizeInfeasible(pod);
   const result: Amounts<T> = new Map();
   const containers = pod.spec.containers;

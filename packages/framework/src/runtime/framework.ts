@@ -602,6 +602,19 @@ export class Framework implements Handle {
     return this.algorithm.findNodesThatFitPod(state, pod, allNodes);
   }
 
+  /**
+   * How many feasible nodes Filter looks for on a cluster of `numAllNodes` before it stops (kube's
+   * numFeasibleNodesToFind with this profile's percentageOfNodesToScore; 1 when the profile has no score plugin).
+   */
+  numFeasibleNodesToFind(numAllNodes: number): number {
+    return this.algorithm.numFeasibleNodesToFind(numAllNodes);
+  }
+
+  /** The node index (in the snapshot's order) the next cycle's Filter starts at (kube's nextStartNodeIndex). */
+  get nextStartNodeIndex(): number {
+    return this.algorithm.nextStartIndex;
+  }
+
   /** PreScore + Score; with no score plugin every node scores 1 (kube). */
   prioritizeNodes(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Promise<NodePluginScores[]> {
     return this.algorithm.prioritizeNodes(state, pod, nodes);

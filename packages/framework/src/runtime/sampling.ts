@@ -6,9 +6,11 @@ export const MinFeasibleNodesPercentageToFind = 5;
 /**
  * How many feasible nodes Filter looks for before it stops, as kube computes it: every node under 100 nodes;
  * otherwise `percentage` of them (when 0 or unset, the adaptive max(50 - n/125, 5) percent), and never fewer
- * than 100.
+ * than 100. A profile without scoring (`scoring` false) looks for one node, as kube's findNodesThatPassFilters
+ * does when nothing would score the others.
  */
-export function numFeasibleNodesToFind(percentageOfNodesToScore: number | undefined, numAllNodes: number): number {
+export function numFeasibleNodesToFind(percentageOfNodesToScore: number | undefined, numAllNodes: number, scoring = true): number {
+  if (!scoring) return Math.min(1, numAllNodes);
   if (numAllNodes < MinFeasibleNodesToFind) return numAllNodes;
   let percentage = percentageOfNodesToScore ?? 0;
   if (percentage <= 0) {

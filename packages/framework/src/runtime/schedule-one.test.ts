@@ -128,7 +128,8 @@ describe('Framework.schedulePod', () => {
         return null;
       }
     }
-    const fw = framework([{ name: 'Counting', plugin: Counting }]);
+    // A profile with a score plugin: without one kube looks for a single feasible node.
+    const fw = framework([{ name: 'Counting', plugin: Counting }, { name: 'Flat', plugin: Flat }]);
     const snapshot = Snapshot.from(Array.from({ length: 1000 }, (_, i) => node(`n${i}`)));
     const first = await fw.schedulePod(pod('p1'), snapshot);
     expect(first.feasibleNodes).toBe(420);
@@ -242,7 +243,15 @@ describe('Filter tries the plugin that rejected the last node first', () => {
       return n.node?.metadata.labels?.zone === 'a' ? null : Status.unresolvable('node(s) were outside zone a');
     }
   }
-  const chain = (percentage = 100) => framework([{ name: 'Cordon', plugin: Cordon }, { name: 'ZoneA', plugin: ZoneA }], { percentage });
+  @injectable()
+  class Even {
+    readonly name = 'Even';
+    score(): number {
+      return 1;
+    }
+  }
+  const chain = (percentage = 100) =>
+    framework([{ name: 'Cordon', plugin: Cordon }, { name: 'ZoneA', plugin: ZoneA }, { name: 'Even', plugin: Even }], { percentage });
   // n0..n9 in zone b (n3 and n4 also cordoned), n10, n11 in zone a (n11 cordoned).
   const nodes = () =>
     Snapshot.from(
@@ -317,5 +326,61 @@ describe('Filter tries the plugin that rejected the last node first', () => {
       .schedulePod(pod('p'), broken)
       .catch((e: unknown) => e);
     expect((error as Error).message).toContain('cannot read node');
+  });
+});
+
+describe('the search as kube runs it (findNodesThatPassFilters)', () => {
+  @injectable()
+  class OddOnly {
+    readonly name = 'OddOnly';
+    filter(_s: CycleState, _p: Pod, n: NodeInfo): Status | null {
+      return Number(n.name.slice(1)) % 2 === 1 ? null : Status.unschedulable('even node');
+    }
+  }
+  @injectable()
+  class One {
+    readonly name = 'One';
+    score(): number {
+      return 1;
+    }
+  }
+
+  it('evaluates the rejected nodes after the last kept feasible node, and drops the next feasible one', async () => {
+    // 240 nodes, 10% of them is under 100: 100 to find; n1, n3, ... pass.
+    const snapshot = Snapshot.from(Array.from({ length: 240 }, (_, i) => node(`n${i}`)));
+    const fw = framework([{ name: 'OddOnly', plugin: OddOnly }, { name: 'One', plugin: One }], { percentage: 10 });
+    expect(fw.numFeasibleNodesToFind(240)).toBe(100);
+    const found = await fw.findNodesThatFitPod(new CycleState(), pod('p'), snapshot.list());
+    expect(found.feasible).toHaveLength(100);
+    expect(found.feasible.at(-1)!.name).toBe('n199');
+    // n200 (even) is evaluated after the 100th feasible node; n201 is filtered and dropped.
+    expect(found.diagnosis.nodeToStatus.size).toBe(101);
+    expect(fw.nextStartNodeIndex).toBe(201);
+  });
+
+  it('looks for one feasible node when the profile does not score', async () => {
+    const snapshot = Snapshot.from(Array.from({ length: 10 }, (_, i) => node(`n${i}`)));
+    const fw = framework([{ name: 'OddOnly', plugin: OddOnly }]);
+    expect(fw.numFeasibleNodesToFind(10)).toBe(1);
+    const found = await fw.findNodesThatFitPod(new CycleState(), pod('p'), snapshot.list());
+    expect(found.feasible.map((n) => n.name)).toEqual(['n1']);
+    // n0 rejected, n1 kept, n2 rejected (evaluated), n3 found and dropped.
+    expect(fw.nextStartNodeIndex).toBe(3);
+  });
+
+  it('moves the start on modulo the whole cluster when a PreFilterResult narrows the nodes', async () => {
+    @injectable()
+    class FirstThree {
+      readonly name = 'FirstThree';
+      preFilter(): PreFilterResult {
+        return new PreFilterResult(new Set(['n0', 'n1', 'n2']));
+      }
+    }
+    const snapshot = Snapshot.from(Array.from({ length: 10 }, (_, i) => node(`n${i}`)));
+    const fw = framework([{ name: 'FirstThree', plugin: FirstThree }, { name: 'One', plugin: One }]);
+    await fw.findNodesThatFitPod(new CycleState(), pod('p'), snapshot.list());
+    expect(fw.nextStartNodeIndex).toBe(3);
+    await fw.findNodesThatFitPod(new CycleState(), pod('p'), snapshot.list());
+    expect(fw.nextStartNodeIndex).toBe(6);
   });
 });

@@ -57,6 +57,8 @@ export class SchedulingAlgorithm {
   private readonly metrics: FrameworkMetrics | undefined;
   /** Where the next cycle's Filter starts (kube's nextStartNodeIndex), so that load spreads across nodes. */
   private nextStartNodeIndex = 0;
+  /** Whether the profile scores nodes (without scoring, Filter looks for one feasible node). */
+  private readonly scoring: boolean;
   /** schedulePod's feasible list and score numbers, reused (see CycleScratch). */
   private readonly scratch = new CycleScratch();
 
@@ -65,6 +67,7 @@ export class SchedulingAlgorithm {
     options: SchedulingAlgorithmOptions,
   ) {
     this.filters = framework.pluginsAt('filter');
+    this.scoring = framework.hasPlugins('score');
     this.percentageOfNodesToScore = options.percentageOfNodesToScore;
     this.random = options.random;
     this.metrics = options.metrics;
@@ -149,7 +152,7 @@ export class SchedulingAlgorithm {
       const plugins = [...diagnosis.unschedulablePlugins].sort();
       diagnosis.nodeToStatus.absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) ${goList(plugins)}`);
     }
-    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, diagnosis, feasibleInto);
+    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, allNodes.length, diagnosis, feasibleInto);
     let unsettled = rejectedOutOfOrder?.nodes.length ?? 0;
     if (rejectedOutOfOrder !== undefined && (completeDiagnosis || feasible.length === 0)) {
       await this.settleRejections(state, pod, rejectedOutOfOrder, diagnosis);
@@ -173,17 +176,23 @@ export class SchedulingAlgorithm {
     state: CycleState,
     pod: Pod,
     nodes: readonly NodeInfo[],
+    clusterSize: number,
     diagnosis: Diagnosis,
     feasibleInto?: NodeInfo[],
   ): Promise<{ feasible: NodeInfo[]; rejectedOutOfOrder: RejectedOutOfOrder | undefined }> {
     const numAllNodes = nodes.length;
     if (numAllNodes === 0) return { feasible: [], rejectedOutOfOrder: undefined };
-    const numNodesToFind = numFeasibleNodesToFindFor(this.percentageOfNodesToScore, numAllNodes);
+    const numNodesToFind = this.numFeasibleNodesToFind(numAllNodes);
     const start = this.nextStartNodeIndex % numAllNodes;
+    // kube's findNodesThatFitPod moves the start on by the nodes processed, modulo the whole cluster (not the
+    // PreFilterResult's nodes).
+    const advance = (processed: number): void => {
+      this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % clusterSize;
+    };
     if (this.filters.length === 0) {
       const feasible: NodeInfo[] = [];
       for (let i = 0; i < numNodesToFind; i++) feasible.push(nodes[(start + i) % numAllNodes]!);
-      this.nextStartNodeIndex = (start + numNodesToFind) % numAllNodes;
+      advance(numNodesToFind);
       return { feasible, rejectedOutOfOrder: undefined };
     }
     const active = this.activeFilters(state.skipFilterPlugins);
@@ -200,6 +209,8 @@ export class SchedulingAlgorithm {
     let lastRejector: string | undefined;
     const record = (i: number, nodeInfo: NodeInfo, status: Status | null): void => {
       if (status === null) {
+        // kube cancels the search when it finds one feasible node more than it needs (and drops that one), so
+        // the rejected nodes after the last kept one are still evaluated and recorded.
         if (feasibleCount >= numNodesToFind) {
           stopped = true;
           return;
@@ -207,7 +218,6 @@ export class SchedulingAlgorithm {
         if (feasibleByIndex === undefined) feasible[inOrder++] = nodeInfo;
         else feasibleByIndex[i] = nodeInfo;
         feasibleCount++;
-        if (feasibleCount >= numNodesToFind) stopped = true;
         return;
       }
       if (status.code === Code.Error) {
@@ -295,7 +305,7 @@ export class SchedulingAlgorithm {
         if (info) feasible.push(info);
       }
     }
-    this.nextStartNodeIndex = (start + feasibleCount + rejectedCount) % numAllNodes;
+    advance(feasibleCount + rejectedCount);
     return { feasible, rejectedOutOfOrder };
   }
 
@@ -342,6 +352,16 @@ export class SchedulingAlgorithm {
       diagnosis.nodeToStatus.add(nodeInfo.name, status);
       if (status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
     }
+  }
+
+  /** kube's numFeasibleNodesToFind for this profile: see {@link numFeasibleNodesToFindFor}. */
+  numFeasibleNodesToFind(numAllNodes: number): number {
+    return numFeasibleNodesToFindFor(this.percentageOfNodesToScore, numAllNodes, this.scoring);
+  }
+
+  /** Where the next cycle's Filter starts. */
+  get nextStartIndex(): number {
+    return this.nextStartNodeIndex;
   }
 
   /** Per Filter plugin, whether it runs this cycle (false when its PreFilter returned Skip); null: all run. */

@@ -1,13 +1,21 @@
-import {
-  isScalarResourceName,
-  type NodeInfo,
-  type Pod,
-  podNonZeroRequests,
-  podRequests,
-  ResourceCPU,
-  ResourceEphemeralStorage,
-  ResourceMemory,
-} from '@schedkit/framework';
+import type { NodeInfo } from '../node-info/node-info.js';
+import { podRequests, podSpecRequestsWithDefaults } from './pod-requests.js';
+import { isScalarResourceName } from './resource.js';
+import { type Pod, ResourceCPU, ResourceEphemeralStorage, ResourceMemory } from './types.js';
+
+/**
+ * The resource scorers' shared model (kube's noderesources `resourceAllocationScorer`): NodeResourcesFit's
+ * scoring strategies and NodeResourcesBalancedAllocation both read the incoming pod's request of each scored
+ * resource and each node's allocatable and requested amounts through these functions.
+ */
+
+/** A resource a score looks at, and its weight in the weighted mean (kube's `ResourceSpec`). */
+export interface ResourceSpec {
+  /** A resource name: `cpu`, `memory`, `ephemeral-storage` or an extended resource such as `example.com/gpu`. */
+  name: string;
+  /** 1..100; 0 or unset means 1. */
+  weight: number;
+}
 
 /**
  * Which node totals a resource score compares against: NodeResourcesFit scores with the non-zero requests
@@ -18,42 +26,14 @@ export type RequestAccounting = 'nonZero' | 'requested';
 
 /**
  * The incoming pod's request of each named resource, as kube's `calculatePodResourceRequestList` computes it:
- * cpu in millicores, everything else by its integer value. With `nonZero` accounting a container that does not
- * mention cpu or memory counts as 100m / 200Mi (kube applies these defaults to every such container, also when
- * pod-level requests are set for the other resource).
+ * cpu in millicores, everything else by its integer value. `requested` accounting (BalancedAllocation) reads
+ * {@link podRequests}; `nonZero` accounting (NodeResourcesFit) reads {@link podSpecRequestsWithDefaults}: a
+ * container that does not mention cpu or memory counts as 100m / 200Mi, and, as kube's NodeResourcesFit scorer is
+ * built without the PodLevelResources gate, pod-level requests are not read.
  */
 export function podResourceRequestList(pod: Pod, resourceNames: readonly string[], accounting: RequestAccounting): number[] {
-  const requests = podRequests(pod);
-  const nonZero = accounting === 'nonZero' ? scoringNonZeroRequests(pod) : undefined;
-  return resourceNames.map((name) => {
-    if (nonZero && name === ResourceCPU) return nonZero.milliCPU;
-    if (nonZero && name === ResourceMemory) return nonZero.memory;
-    return requests.get(name);
-  });
-}
-
-/**
- * cpu and memory of the pod with kube's scoring defaults. They equal NodeInfo's non-zero requests unless the pod
- * sets pod-level requests: then NodeInfo applies a default only to a resource no container mentions, while the
- * scorer defaults every container missing it, which is the pod's non-zero request without its pod-level part.
- */
-function scoringNonZeroRequests(pod: Pod): { milliCPU: number; memory: number } {
-  const podLevel = pod.spec.resources?.requests;
-  const nonZero = podNonZeroRequests(pod);
-  if (!podLevel || !isPodLevelRequestsSet(podLevel)) return nonZero;
-  const containerLevel = podNonZeroRequests({ ...pod, spec: { ...pod.spec, resources: undefined } });
-  return {
-    milliCPU: ResourceCPU in podLevel ? nonZero.milliCPU : containerLevel.milliCPU,
-    memory: ResourceMemory in podLevel ? nonZero.memory : containerLevel.memory,
-  };
-}
-
-/** kube's `IsPodLevelRequestsSet`: a cpu, memory or hugepages request at the pod level. */
-function isPodLevelRequestsSet(requests: Readonly<Record<string, unknown>>): boolean {
-  for (const name of Object.keys(requests)) {
-    if (name === ResourceCPU || name === ResourceMemory || name.startsWith('hugepages-')) return true;
-  }
-  return false;
+  const requests = accounting === 'nonZero' ? podSpecRequestsWithDefaults(pod) : podRequests(pod);
+  return resourceNames.map((name) => requests.get(name));
 }
 
 /**
