@@ -18,6 +18,11 @@ export * from './plugins/handle.js';
 export * from './plugins/normalize.js';
 export * from './registry/registry.js';
 export * from './registry/tokens.js';
+export * from './extender/extender.js';
+export * from './extender/extenders.js';
+export * from './extender/http-extender.js';
+export * from './extender/wire.js';
+export type { ExtenderScores, ExtenderVerdict, PreemptionCandidate } from './runtime/extender-calls.js';
 export * from './runtime/fit-error.js';
 export * from './runtime/framework.js';
 export * from './runtime/maybe-promise.js';
@@ -32,6 +37,14 @@ export * from './store/binder.js';
 export * from './store/object-lister.js';
 export * from './agent/node-agent.js';
 export { ConfigError, type ConfigIssue, formatIssue } from './config/errors.js';
+export {
+  DefaultExtenderTimeoutMs,
+  type ExtenderConfig,
+  type ExtenderManagedResource,
+  type ExtenderTLSConfig,
+  extenderIssues,
+  parseGoDuration,
+} from './config/extenders.js';
 export { checkKnownPlugins } from './config/known-plugins.js';
 export {
   type ConfigurationDefaults,

@@ -70,7 +70,10 @@ export class DefaultPreemption implements PostFilterPlugin {
         else candidates.push(outcome);
       }
     }
-    const chosen = pickOneNodeForPreemption(candidates);
+    // The preempt extenders may narrow the candidates or change their victims (kube's callExtenders).
+    const narrowed = await this.handle.processPreemptionWithExtenders(pod, candidates);
+    if (narrowed instanceof Status) return { status: narrowed };
+    const chosen = pickOneNodeForPreemption(narrowed);
     if (!chosen) {
       return { result: { nominatedNodeName: '' }, status: Status.unschedulable(`preemption: ${noCandidateMessage(allNodes.length, nodeStatuses)}`) };
     }

@@ -2,6 +2,7 @@ import { ConfigError } from '../config/errors.js';
 import { validateCommonQueueSort, validateExpanded } from '../config/multipoint.js';
 import type { SchedulerConfiguration } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
+import { buildExtenders } from '../extender/extenders.js';
 import { PodInfo } from '../model/pod-info.js';
 import type { Node, Pod } from '../model/types.js';
 import { Snapshot } from '../node-info/snapshot.js';
@@ -10,6 +11,7 @@ import type { EnqueueExtensions, QueuedPodInfo } from '../plugins/extension-poin
 import type { Registry } from '../registry/registry.js';
 import { FitError, fitErrorMessage } from '../runtime/fit-error.js';
 import { Framework } from '../runtime/framework.js';
+import { newDiagnosis } from '../runtime/node-to-status.js';
 import type { FrameworkMetrics } from '../runtime/metrics.js';
 import type { ScheduleResult } from '../runtime/schedule-one.js';
 import { WaitingPods } from '../runtime/waiting-pods.js';
@@ -169,6 +171,7 @@ export class Scheduler {
     const frameworks = new Map<string, Framework>();
     const events = new Map<string, readonly ClusterEventWithHint[]>();
     const file = configuration.sourcePath;
+    const extenders = buildExtenders(configuration.extenders ?? [], file);
     configuration.profiles.forEach((profile, profileIndex) => {
       const framework = new Framework({
         profile,
@@ -184,6 +187,7 @@ export class Scheduler {
         ...(this.options.asyncPluginTimeoutMs !== undefined ? { asyncPluginTimeoutMs: this.options.asyncPluginTimeoutMs } : {}),
         profileIndex,
         ...(file ? { sourceFile: file } : {}),
+        extenders,
       });
       try {
         validateExpanded(framework.expanded, `profiles[${profileIndex}].plugins`);
@@ -271,7 +275,7 @@ export class Scheduler {
         if (!pre.status && (!pre.result?.nodeNames || pre.result.nodeNames.has(nominated))) {
           framework.setSnapshot(this.snapshot);
           const status = await framework.runFilterPlugins(state, pod, nodeInfo);
-          if (!status) return { suggestedHost: nominated, evaluatedNodes: 1, feasibleNodes: 1, nodeScores: [], state };
+          if (!status && (await framework.passesFilterExtenders(pod, nodeInfo, newDiagnosis()))) return { suggestedHost: nominated, evaluatedNodes: 1, feasibleNodes: 1, nodeScores: [], state };
         }
       }
       state = new CycleState();
@@ -288,7 +292,7 @@ export class Scheduler {
     }
     const preBind = await this.timed('preBind', () => framework.runPreBindPlugins(state, pod, nodeName));
     if (preBind) return this.abortBinding(framework, queued, state, pod, nodeName, preBind);
-    const bind = await this.timed('bind', () => framework.runBindPlugins(state, pod, nodeName));
+    const bind = await this.timed('bind', async () => (await framework.runBindExtenders(pod, nodeName)) ?? framework.runBindPlugins(state, pod, nodeName));
     if (bind) {
       const status = bind.code === Code.Skip ? Status.error(new Error('no bind plugin bound the pod')) : bind;
       return this.abortBinding(framework, queued, state, pod, nodeName, status);
