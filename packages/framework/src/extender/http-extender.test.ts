@@ -8,7 +8,7 @@ import type { Node, Pod } from '../model/types.js';
 import { NodeInfo } from '../node-info/node-info.js';
 import { Snapshot } from '../node-info/snapshot.js';
 import { HTTPExtender } from './http-extender.js';
-import { closedPort, type ScriptedAnswer, type ScriptedExtender, startScriptedExtender } from './test-server.helpers.js';
+import { closedPort, type ScriptedAnswer, type ScriptedExtender, startScriptedExtender } from '../testing/scripted-extender.js';
 
 const golden = (name: string): string => readFileSync(new URL(`./golden/${name}`, import.meta.url), 'utf8');
 const objects = JSON.parse(golden('objects.json')) as { pod: Pod; nodes: Node[]; victim: Pod };

@@ -292,7 +292,10 @@ export class Scheduler {
     }
     const preBind = await this.timed('preBind', () => framework.runPreBindPlugins(state, pod, nodeName));
     if (preBind) return this.abortBinding(framework, queued, state, pod, nodeName, preBind);
-    const bind = await this.timed('bind', async () => (await framework.runBindExtenders(pod, nodeName)) ?? framework.runBindPlugins(state, pod, nodeName));
+    const bind = await this.timed('bind', async () => {
+      const byExtender = await framework.runBindExtenders(pod, nodeName);
+      return byExtender !== undefined ? byExtender : framework.runBindPlugins(state, pod, nodeName);
+    });
     if (bind) {
       const status = bind.code === Code.Skip ? Status.error(new Error('no bind plugin bound the pod')) : bind;
       return this.abortBinding(framework, queued, state, pod, nodeName, status);
@@ -305,7 +308,8 @@ export class Scheduler {
   /** Any failure after assume: Unreserve in reverse order, forget the pod, requeue it (unless it is gone). */
   private async abortBinding(framework: Framework, queued: QueuedPod, state: CycleState, pod: Pod, nodeName: string, status: Status): Promise<void> {
     await framework.runReservePluginsUnreserve(state, pod, nodeName);
-    this.cache.forgetPod(pod);
+    // A bind extender may have bound the pod and still answered an error: the store's binding stands.
+    if (this.cache.isAssumed(pod)) this.cache.forgetPod(pod);
     this.options.onEvent?.({ type: 'bindingFailed', pod, nodeName, status, profile: framework.profileName });
     const plugins = status.isRejected() && status.plugin ? new Set([status.plugin]) : new Set<string>();
     await this.requeueIfPending(queued, plugins, `${status.plugin ? `${status.plugin}: ` : ''}${status.message()}`, status.isRejected() ? 'Unschedulable' : 'SchedulerError');

@@ -3,7 +3,7 @@
  * `makeNode()`, shaped after kube-scheduler's test wrappers), a {@link PluginTester} that runs one plugin through
  * the real framework runtime, a {@link fakeHandle} for plugins built by hand, the loader of the recorded
  * kube-scheduler decisions that fidelity tests compare against, and {@link checkPluginFidelity}, which compares one
- * plugin with those decisions.
+ * plugin with those decisions, and a scripted HTTP extender on a loopback port ({@link startScriptedExtender}).
  * @packageDocumentation
  */
 import 'reflect-metadata';
@@ -13,5 +13,6 @@ export * from './node-builder.js';
 export * from './plugin-fidelity.js';
 export * from './plugin-tester.js';
 export * from './pod-builder.js';
+export * from './scripted-extender.js';
 export * from './selector-builders.js';
 export { clusterStoreContract, type StoreContractCase, type StoreUnderTest } from './store-contract.js';

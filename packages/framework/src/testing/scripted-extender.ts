@@ -1,4 +1,4 @@
-/** A scripted extender on a loopback port for tests: records each request and answers as told. */
+/** A scripted HTTP extender on a loopback port, for tests of extenders and of code that calls them: it records each request and answers as told. */
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -35,7 +35,7 @@ export interface ScriptedExtender {
 
 /** Starts an extender under `/scheduler` answering each verb with `answer(verb, body)`. */
 export async function startScriptedExtender(
-  answer: (verb: string, body: unknown) => ScriptedAnswer,
+  answer: (verb: string, body: unknown) => ScriptedAnswer | Promise<ScriptedAnswer>,
   tls?: { cert: string | Buffer; key: string | Buffer },
 ): Promise<ScriptedExtender> {
   const calls: ReceivedCall[] = [];
@@ -49,7 +49,9 @@ export async function startScriptedExtender(
       const verb = (req.url ?? '').replace(/^\/scheduler\//, '');
       const body = text === '' ? undefined : JSON.parse(text);
       calls.push({ verb, path: req.url ?? '', contentType: req.headers['content-type'], body, text });
-      const reply = answer(verb, body);
+      void new Promise<ScriptedAnswer>((resolve) => resolve(answer(verb, body))).then((reply) => respond(reply), () => respond({ status: 500, body: 'the scripted answer threw' }));
+    });
+    const respond = (reply: ScriptedAnswer): void => {
       const send = (): void => {
         if (res.destroyed) return;
         res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json' });
@@ -62,7 +64,7 @@ export async function startScriptedExtender(
         }, reply.delayMs);
         timers.add(timer);
       } else send();
-    });
+    };
   };
   const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
   server.on(tls ? 'secureConnection' : 'connection', () => connections++);
