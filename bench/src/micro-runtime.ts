@@ -31,7 +31,7 @@ export class ConstantScore implements ScorePlugin {
   }
 }
 
-const trivialPlugins: PluginModule = {
+export const trivialPlugins: PluginModule = {
   name: '@schedkit/bench-trivial-plugins',
   frameworkRange: '*',
   register(registry) {

@@ -132,6 +132,27 @@ describe('extenders in the scheduling cycle', () => {
     expect(scheduler.queue.stats().active).toBe(0);
   });
 
+  it("reports each extender call's latency to the metrics", async () => {
+    const server = await serve((verb) => ({ body: verb === 'filter' ? { Nodes: { items: [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] } } : [] }));
+    const store = cluster();
+    store.applyPod(pod('p'));
+    const observed: [string, string][] = [];
+    const scheduler = new Scheduler({
+      store,
+      registry: testRegistry(),
+      configuration: testConfiguration(`extenders:\n- urlPrefix: ${server.urlPrefix}\n  filterVerb: filter\n  prioritizeVerb: prioritize\n  weight: 1\n`),
+      random: () => 0,
+      metrics: { observePoint: () => undefined, observeExtender: (extender, verb, ms) => observed.push([extender === server.urlPrefix ? 'it' : extender, ms >= 0 ? verb : 'negative']) },
+    });
+    schedulers.push(scheduler);
+    scheduler.start();
+    await scheduler.waitForIdle();
+    expect(observed).toEqual([
+      ['it', 'filter'],
+      ['it', 'prioritize'],
+    ]);
+  });
+
   it('calls an extender with managedResources only for pods that request one of them', async () => {
     const server = await serve(() => ({ body: { Nodes: { items: [{ metadata: { name: 'a' } }] } } }));
     const store = cluster();

@@ -23,6 +23,8 @@ export interface ExtenderVerdict {
   passed?: number;
   /** The error the call ended with, when it was skipped (ignorable filter; any prioritize, as kube ignores them). */
   skipped?: string;
+  /** Filter: the nodes the extender rejected with a message (node name to message). */
+  failed?: Record<string, string>;
 }
 
 /** One extender's scores on the scored nodes, already scaled (score × weight × MaxNodeScore / MaxExtenderPriority). */
@@ -82,7 +84,10 @@ export class ExtenderCalls {
         }
         throw error;
       }
-      verdicts?.push({ extender: extender.name, verb: 'filter', sent: nodes.length, passed: outcome.feasible.length });
+      if (verdicts) {
+        const failed = Object.fromEntries([...outcome.failed, ...outcome.failedAndUnresolvable]);
+        verdicts.push({ extender: extender.name, verb: 'filter', sent: nodes.length, passed: outcome.feasible.length, failed });
+      }
       for (const [node, message] of outcome.failedAndUnresolvable) {
         diagnosis.nodeToStatus.set(node, new Status(Code.UnschedulableAndUnresolvable, [message]).withPlugin(extender.name));
       }

@@ -1,0 +1,149 @@
+/**
+ * The cost of an HTTP extender per pod: Framework.schedulePod with trivial plugins on 1,000 nodes, without an
+ * extender, then with one filter + prioritize extender (in its own process on loopback) sending full nodes, then
+ * node names only (nodeCacheCapable). The extender itself does almost nothing, so the difference is the protocol's
+ * cost: serializing the pod and nodes, two HTTP round trips, parsing the answers.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { buildExtenders, CycleState, type ExtenderSet, Framework, Registry, Snapshot } from '@schedkit/framework';
+import { Bench } from 'tinybench';
+import { isMain } from './cli.js';
+import { trivialPlugins } from './micro-runtime.js';
+import { fixed, printTable, writeResult } from './report.js';
+import { makeNode, makePod } from './workloads.js';
+
+/** One configuration's cost per pod. */
+export interface ExtenderCost {
+  variant: string;
+  nodes: number;
+  /** percentageOfNodesToScore (0: kube's adaptive). */
+  percentage: number;
+  /** Nodes sent to the extender per call. */
+  nodesSent: number;
+  usPerPod: number;
+  /** Over the run without an extender at the same percentage. */
+  overheadUsPerPod: number;
+  /** Bytes of the filter request. */
+  filterRequestBytes: number;
+}
+
+/** Starts the benchmark's extender process; resolves with its URL prefix and a stop function. */
+export async function startBenchExtender(): Promise<{ urlPrefix: string; stop(): void }> {
+  const script = fileURLToPath(new URL('./extender-server.js', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const urlPrefix = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`extender-server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return { urlPrefix, stop: () => child.stdin?.end() };
+}
+
+function framework(percentage: number, extenders?: ExtenderSet): Framework {
+  return new Framework({
+    profile: {
+      schedulerName: 'bench',
+      plugins: { multiPoint: { enabled: [{ name: 'PassFilter' }, { name: 'ConstantScore', weight: 1 }], disabled: [] } },
+      pluginConfig: [],
+    },
+    registry: new Registry().use(trivialPlugins),
+    parallelism: 16,
+    percentageOfNodesToScore: percentage,
+    random: () => 0,
+    ...(extenders ? { extenders } : {}),
+  });
+}
+
+/**
+ * Measures each variant at `nodes` nodes, for kube's adaptive sampling and for 100% of the nodes, against the
+ * benchmark's extender process (or the extender at `urlPrefix`).
+ */
+export async function measureExtenderCost(
+  nodes = 1_000,
+  timeMs = 2_000,
+  percentages: readonly number[] = [0, 100],
+  urlPrefix?: string,
+): Promise<ExtenderCost[]> {
+  const extender = urlPrefix ? { urlPrefix, stop: () => undefined } : await startBenchExtender();
+  const sets: ExtenderSet[] = [];
+  try {
+    const snapshot = Snapshot.from(Array.from({ length: nodes }, (_, i) => makeNode(i, 0)));
+    const pod = makePod(1, 'default');
+    const results: ExtenderCost[] = [];
+    for (const percentage of percentages) {
+      const variants: [string, ExtenderSet | undefined][] = [['no extender', undefined]];
+      for (const nodeCacheCapable of [false, true]) {
+        const set = buildExtenders([
+          {
+            urlPrefix: extender.urlPrefix,
+            filterVerb: 'filter',
+            prioritizeVerb: 'prioritize',
+            preemptVerb: '',
+            bindVerb: '',
+            weight: 1,
+            enableHTTPS: false,
+            httpTimeoutMs: 5_000,
+            nodeCacheCapable,
+            managedResources: [],
+            ignorable: false,
+          },
+        ]);
+        sets.push(set);
+        variants.push([`extender, nodeCacheCapable ${nodeCacheCapable ? 'on' : 'off'}`, set]);
+      }
+      let baseline = 0;
+      for (const [variant, set] of variants) {
+        const f = framework(percentage, set);
+        const probe = await f.schedulePod(pod, snapshot, new CycleState());
+        const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs), iterations: timeMs < 100 ? 4 : 64 });
+        bench.add(variant, async () => {
+          await f.schedulePod(pod, snapshot, new CycleState());
+        });
+        await bench.run();
+        const result = bench.getTask(variant)?.result;
+        if (!result || !('latency' in result)) throw new Error(`${variant} did not complete`);
+        const usPerPod = result.latency.p50 * 1000;
+        if (!set) baseline = usPerPod;
+        const nodesSent = set ? probe.feasibleNodes : 0;
+        const list = snapshot.list().slice(0, nodesSent);
+        const nodeCacheCapable = variant.endsWith('on');
+        const filterArgs = nodeCacheCapable
+          ? { Pod: pod, Nodes: null, NodeNames: list.map((n) => n.name) }
+          : { Pod: pod, Nodes: { metadata: {}, items: list.map((n) => n.node) }, NodeNames: null };
+        results.push({
+          variant,
+          nodes,
+          percentage,
+          nodesSent,
+          usPerPod,
+          overheadUsPerPod: usPerPod - baseline,
+          filterRequestBytes: set ? Buffer.byteLength(JSON.stringify(filterArgs)) : 0,
+        });
+      }
+    }
+    return results;
+  } finally {
+    for (const set of sets) set.close();
+    extender.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results = await measureExtenderCost();
+  printTable(
+    'HTTP extender (filter + prioritize, in its own process on loopback) per pod, trivial plugins',
+    results.map((r) => ({
+      nodes: r.nodes,
+      percentageOfNodesToScore: r.percentage === 0 ? 'adaptive' : `${r.percentage}%`,
+      variant: r.variant,
+      'nodes sent': r.nodesSent,
+      'filter request KiB': fixed(r.filterRequestBytes / 1024, 1),
+      'us/pod (p50)': fixed(r.usPerPod, 0),
+      'overhead us/pod': r.nodesSent === 0 ? '-' : fixed(r.overheadUsPerPod, 0),
+    })),
+  );
+  console.log(`wrote ${writeResult('micro-extender', results)}`);
+}
+
+if (isMain(import.meta.url)) await main();
