@@ -7,7 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { buildExtenders, CycleState, type ExtenderSet, Framework, Registry, Snapshot } from '@schedkit/framework';
+import { cpus, loadavg } from 'node:os';
+import { buildExtenders, CycleState, type ExtenderSet, Framework, HTTPExtender, Registry, Snapshot } from '@schedkit/framework';
 import { Bench } from 'tinybench';
 import { isMain } from './cli.js';
 import { trivialPlugins } from './micro-runtime.js';
@@ -129,7 +130,40 @@ export async function measureExtenderCost(
   }
 }
 
+/** The floor of one call on this machine now: a prioritize of the pod on no node (one loopback round trip, tiny bodies). */
+export async function measureRoundTrip(timeMs = 2_000): Promise<number> {
+  const extender = await startBenchExtender();
+  const client = new HTTPExtender({
+    urlPrefix: extender.urlPrefix,
+    filterVerb: '',
+    prioritizeVerb: 'prioritize',
+    preemptVerb: '',
+    bindVerb: '',
+    weight: 1,
+    enableHTTPS: false,
+    httpTimeoutMs: 5_000,
+    nodeCacheCapable: true,
+    managedResources: [],
+    ignorable: false,
+  });
+  try {
+    const pod = makePod(1, 'default');
+    const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs) });
+    bench.add('round trip', async () => {
+      await client.prioritize(pod, []);
+    });
+    await bench.run();
+    const result = bench.getTask('round trip')?.result;
+    if (!result || !('latency' in result)) throw new Error('round trip did not complete');
+    return result.latency.p50 * 1000;
+  } finally {
+    client.close();
+    extender.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const floor = await measureRoundTrip();
   const results = await measureExtenderCost();
   printTable(
     'HTTP extender (filter + prioritize, in its own process on loopback) per pod, trivial plugins',
@@ -143,7 +177,8 @@ async function main(): Promise<void> {
       'overhead us/pod': r.nodesSent === 0 ? '-' : fixed(r.overheadUsPerPod, 0),
     })),
   );
-  console.log(`wrote ${writeResult('micro-extender', results)}`);
+  console.log(`one round trip (prioritize on no node, p50): ${fixed(floor, 0)} us; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  console.log(`wrote ${writeResult('micro-extender', { roundTripUs: floor, loadAverage: loadavg(), results })}`);
 }
 
 if (isMain(import.meta.url)) await main();
