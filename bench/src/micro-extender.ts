@@ -8,10 +8,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { buildExtenders, CycleState, type ExtenderSet, Framework, HTTPExtender, Registry, Snapshot } from '@schedkit/framework';
+import { buildExtenders, CycleState, type ExtenderConfig, type ExtenderSet, HTTPExtender, Snapshot } from '@schedkit/framework';
 import { Bench } from 'tinybench';
 import { isMain } from './cli.js';
-import { trivialPlugins } from './micro-runtime.js';
+import { trivialFramework } from './micro-runtime.js';
 import { fixed, printTable, writeResult } from './report.js';
 import { makeNode, makePod } from './workloads.js';
 
@@ -23,9 +23,12 @@ export interface ExtenderCost {
   percentage: number;
   /** Nodes sent to the extender per call. */
   nodesSent: number;
+  /** Wall time per pod (p50): includes waiting for the extender process to be scheduled. */
   usPerPod: number;
   /** Over the run without an extender at the same percentage. */
   overheadUsPerPod: number;
+  /** CPU time of the scheduler's process per pod (user + system, mean of `cpuSamples` pods): less sensitive to a busy machine. */
+  cpuUsPerPod: number;
   /** Bytes of the filter request. */
   filterRequestBytes: number;
 }
@@ -41,19 +44,21 @@ export async function startBenchExtender(): Promise<{ urlPrefix: string; stop():
   return { urlPrefix, stop: () => child.stdin?.end() };
 }
 
-function framework(percentage: number, extenders?: ExtenderSet): Framework {
-  return new Framework({
-    profile: {
-      schedulerName: 'bench',
-      plugins: { multiPoint: { enabled: [{ name: 'PassFilter' }, { name: 'ConstantScore', weight: 1 }], disabled: [] } },
-      pluginConfig: [],
-    },
-    registry: new Registry().use(trivialPlugins),
-    parallelism: 16,
-    percentageOfNodesToScore: percentage,
-    random: () => 0,
-    ...(extenders ? { extenders } : {}),
-  });
+/** The benchmark's extender: filter and prioritize at `urlPrefix`, or prioritize only. */
+function benchExtender(urlPrefix: string, nodeCacheCapable: boolean, filter = true): ExtenderConfig {
+  return {
+    urlPrefix,
+    filterVerb: filter ? 'filter' : '',
+    prioritizeVerb: 'prioritize',
+    preemptVerb: '',
+    bindVerb: '',
+    weight: 1,
+    enableHTTPS: false,
+    httpTimeoutMs: 5_000,
+    nodeCacheCapable,
+    managedResources: [],
+    ignorable: false,
+  };
 }
 
 /**
@@ -65,6 +70,7 @@ export async function measureExtenderCost(
   timeMs = 2_000,
   percentages: readonly number[] = [0, 100],
   urlPrefix?: string,
+  cpuSamples = 50,
 ): Promise<ExtenderCost[]> {
   const extender = urlPrefix ? { urlPrefix, stop: () => undefined } : await startBenchExtender();
   const sets: ExtenderSet[] = [];
@@ -75,27 +81,13 @@ export async function measureExtenderCost(
     for (const percentage of percentages) {
       const variants: [string, ExtenderSet | undefined][] = [['no extender', undefined]];
       for (const nodeCacheCapable of [false, true]) {
-        const set = buildExtenders([
-          {
-            urlPrefix: extender.urlPrefix,
-            filterVerb: 'filter',
-            prioritizeVerb: 'prioritize',
-            preemptVerb: '',
-            bindVerb: '',
-            weight: 1,
-            enableHTTPS: false,
-            httpTimeoutMs: 5_000,
-            nodeCacheCapable,
-            managedResources: [],
-            ignorable: false,
-          },
-        ]);
+        const set = buildExtenders([benchExtender(extender.urlPrefix, nodeCacheCapable)]);
         sets.push(set);
         variants.push([`extender, nodeCacheCapable ${nodeCacheCapable ? 'on' : 'off'}`, set]);
       }
       let baseline = 0;
       for (const [variant, set] of variants) {
-        const f = framework(percentage, set);
+        const f = trivialFramework({ percentageOfNodesToScore: percentage, ...(set ? { extenders: set } : {}) });
         const probe = await f.schedulePod(pod, snapshot, new CycleState());
         const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs), iterations: timeMs < 100 ? 4 : 64 });
         bench.add(variant, async () => {
@@ -105,6 +97,10 @@ export async function measureExtenderCost(
         const result = bench.getTask(variant)?.result;
         if (!result || !('latency' in result)) throw new Error(`${variant} did not complete`);
         const usPerPod = result.latency.p50 * 1000;
+        const cpuBefore = process.cpuUsage();
+        for (let i = 0; i < cpuSamples; i++) await f.schedulePod(pod, snapshot, new CycleState());
+        const cpu = process.cpuUsage(cpuBefore);
+        const cpuUsPerPod = (cpu.user + cpu.system) / cpuSamples;
         if (!set) baseline = usPerPod;
         const nodesSent = set ? probe.feasibleNodes : 0;
         const list = snapshot.list().slice(0, nodesSent);
@@ -119,6 +115,7 @@ export async function measureExtenderCost(
           nodesSent,
           usPerPod,
           overheadUsPerPod: usPerPod - baseline,
+          cpuUsPerPod,
           filterRequestBytes: set ? Buffer.byteLength(JSON.stringify(filterArgs)) : 0,
         });
       }
@@ -133,19 +130,7 @@ export async function measureExtenderCost(
 /** The floor of one call on this machine now: a prioritize of the pod on no node (one loopback round trip, tiny bodies). */
 export async function measureRoundTrip(timeMs = 2_000): Promise<number> {
   const extender = await startBenchExtender();
-  const client = new HTTPExtender({
-    urlPrefix: extender.urlPrefix,
-    filterVerb: '',
-    prioritizeVerb: 'prioritize',
-    preemptVerb: '',
-    bindVerb: '',
-    weight: 1,
-    enableHTTPS: false,
-    httpTimeoutMs: 5_000,
-    nodeCacheCapable: true,
-    managedResources: [],
-    ignorable: false,
-  });
+  const client = new HTTPExtender(benchExtender(extender.urlPrefix, true, false));
   try {
     const pod = makePod(1, 'default');
     const bench = new Bench({ time: timeMs, warmupTime: Math.min(500, timeMs) });
@@ -162,7 +147,20 @@ export async function measureRoundTrip(timeMs = 2_000): Promise<number> {
   }
 }
 
+/** A yardstick of the machine's speed now: JSON.stringify + JSON.parse of the full-node filter request at `nodes` nodes, in us. */
+export function measureJsonYardstick(nodes = 420, timeMs = 1_000): number {
+  const args = { Pod: makePod(1, 'default'), Nodes: { metadata: {}, items: Array.from({ length: nodes }, (_, i) => makeNode(i, 0)) }, NodeNames: null };
+  const started = performance.now();
+  let rounds = 0;
+  while (performance.now() - started < timeMs) {
+    JSON.parse(JSON.stringify(args));
+    rounds++;
+  }
+  return ((performance.now() - started) * 1000) / rounds;
+}
+
 async function main(): Promise<void> {
+  const yardstick = measureJsonYardstick();
   const floor = await measureRoundTrip();
   const results = await measureExtenderCost();
   printTable(
@@ -175,10 +173,12 @@ async function main(): Promise<void> {
       'filter request KiB': fixed(r.filterRequestBytes / 1024, 1),
       'us/pod (p50)': fixed(r.usPerPod, 0),
       'overhead us/pod': r.nodesSent === 0 ? '-' : fixed(r.overheadUsPerPod, 0),
+      'scheduler CPU us/pod': fixed(r.cpuUsPerPod, 0),
     })),
   );
+  console.log(`yardstick: JSON.stringify + JSON.parse of the 420-node filter request: ${fixed(yardstick, 0)} us`);
   console.log(`one round trip (prioritize on no node, p50): ${fixed(floor, 0)} us; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-  console.log(`wrote ${writeResult('micro-extender', { roundTripUs: floor, loadAverage: loadavg(), results })}`);
+  console.log(`wrote ${writeResult('micro-extender', { jsonYardstickUs: yardstick, roundTripUs: floor, loadAverage: loadavg(), results })}`);
 }
 
 if (isMain(import.meta.url)) await main();

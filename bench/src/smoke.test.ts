@@ -135,7 +135,7 @@ describe('micro-extender, tiny', () => {
       return { body: [] };
     });
     try {
-      const results = await measureExtenderCost(30, 20, [100], server.urlPrefix);
+      const results = await measureExtenderCost(30, 20, [100], server.urlPrefix, 2);
       expect(results.map((r) => [r.variant, r.nodesSent])).toEqual([
         ['no extender', 0],
         ['extender, nodeCacheCapable off', 30],
