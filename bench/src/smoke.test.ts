@@ -6,6 +6,7 @@ import { measureAsync } from './micro-parallelizer.js';
 import { measureEventChannel } from './micro-event-channel.js';
 import { measureExtenderCost } from './micro-extender.js';
 import { trivialFramework } from './micro-runtime.js';
+import { overcommit, preemptionBasic, runSettle } from './run-settle.js';
 import { runWorkload } from './run-workload.js';
 import { verifyPlacement } from './verify.js';
 import { cold, makeNode, makePod, resized, scalingWorkloads, schedulerPerfWorkloads, type Workload } from './workloads.js';
@@ -148,5 +149,17 @@ describe('micro-extender, tiny', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('settle workloads, tiny', () => {
+  it('(e1) overcommit binds exactly what fits, one attempt per pod, then goes idle', async () => {
+    const run = await runSettle({ ...overcommit, nodes: 10, pods: 200 }, { quietMs: 200 });
+    expect(run).toMatchObject({ bound: 80, pending: 120, attemptsPerPod: 1, victims: 0 });
+  });
+
+  it('(e2) PreemptionBasic: every measured pod preempts three victims once and binds on its second attempt', async () => {
+    const run = await runSettle({ ...preemptionBasic, nodes: 10, initPods: 40, pods: 10 });
+    expect(run).toMatchObject({ bound: 10, attemptsPerPod: 2, victims: 30, victimsChosenTwice: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { assertBuilt, publishablePackages, repoRoot } from './workspace.js';
+import { assertBuilt, publishablePackages, repoRoot, workspacePackages } from './workspace.js';
 
 const run = promisify(execFile);
 
@@ -22,13 +22,16 @@ async function attempt(command: string, args: string[]): Promise<{ code: number;
 describe('publishable packages', () => {
   const packages = publishablePackages();
 
-  it('are the framework, the parallelizer, the preset, the plugins and the scaffold; examples and apps stay private', () => {
+  it('are the framework, the parallelizer, the preset, the plugins, the scaffold and the CLI; examples and the bench stay private', () => {
     const names = packages.map((pkg) => pkg.name);
-    expect(names).toEqual(expect.arrayContaining(['@schedkit/framework', '@schedkit/parallelizer', '@schedkit/preset-default', '@schedkit/create-plugin']));
+    expect(names).toEqual(
+      expect.arrayContaining(['@schedkit/framework', '@schedkit/parallelizer', '@schedkit/preset-default', '@schedkit/create-plugin', '@schedkit/cli']),
+    );
+    expect(workspacePackages().get('@schedkit/cli')?.manifest.bin).toEqual({ schedkit: './dist/cli.js' });
     expect(names.every((name) => name.startsWith('@schedkit/'))).toBe(true);
   });
 
-  it('pass publint (strict) and @arethetypeswrong/cli (ESM-only profile) as packed tarballs', async () => {
+  it('pass publint (strict) and @arethetypeswrong/cli (node16 profile, require(esm) allowed) as packed tarballs', async () => {
     assertBuilt(packages);
     const { code, output } = await attempt(process.execPath, [join(repoRoot, 'scripts/check-packages.mjs')]);
     expect(code, output).toBe(0);

@@ -37,7 +37,7 @@ export function ensureBuilt(): void {
   }
   try {
     if (!isFresh()) {
-      execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@schedkit/demo...', '--output-logs=errors-only'], {
+      execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@schedkit/cli...', '--output-logs=errors-only'], {
         cwd: resolve(demoDir, '..', '..'),
         stdio: 'inherit',
       });
@@ -78,7 +78,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; onStder
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`schedkit-demo ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stderr}`));
+      reject(new Error(`schedkit ${args.join(' ')} did not finish in ${options.timeoutMs ?? 120_000} ms\n${stderr}`));
     }, options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -4,6 +4,9 @@ import { type CommandResult, type CommonOptions, runSimulate, runSynthetic } fro
 import { errorLines, ExitCode, isInputError } from './errors.js';
 import { randomSeed } from './random.js';
 
+/** The command's name, as its bin is called (`npx schedkit`), in help and in every message. */
+export const programName = 'schedkit';
+
 /** A commander argument parser for a whole number in [min, max]. */
 function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
@@ -49,17 +52,17 @@ function common(raw: Record<string, unknown>): CommonOptions {
 function finish(result: CommandResult): number {
   if (!result.failed) return ExitCode.Ok;
   const first = result.summary.errors[0];
-  process.stderr.write(`schedkit-demo: error: ${result.summary.outcome.errors} pods hit scheduler errors${first ? `, e.g. ${first.pod}: ${first.message}` : ''}\n`);
+  process.stderr.write(`${programName}: error: ${result.summary.outcome.errors} pods hit scheduler errors${first ? `, e.g. ${first.pod}: ${first.message}` : ''}\n`);
   return ExitCode.RuntimeFailure;
 }
 
 /** Builds the program; `setExit` receives the exit code of a finished command. */
 export function buildProgram(setExit: (code: number) => void): Command {
   const output = { stdout: process.stdout, stderr: process.stderr };
-  const program = new Command('schedkit-demo')
+  const program = new Command(programName)
     .description("Schedules a cluster with schedkit (kube-scheduler's scheduling framework in TypeScript) and explains the decisions.")
     .version('0.1.0')
-    .configureOutput({ outputError: (text, write) => write(`schedkit-demo: ${text}`) })
+    .configureOutput({ outputError: (text, write) => write(`${programName}: ${text}`) })
     .exitOverride();
 
   addCommonOptions(
@@ -104,13 +107,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Commander has printed the message (or the help); only the exit code is ours.
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
     }
-    for (const line of errorLines(error)) process.stderr.write(`schedkit-demo: error: ${line}\n`);
+    for (const line of errorLines(error)) process.stderr.write(`${programName}: error: ${line}\n`);
     if (!isInputError(error) && process.env.SCHEDKIT_DEMO_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return isInputError(error) ? ExitCode.BadInput : ExitCode.RuntimeFailure;
   }
 }
 
-// A reader that stops early (`schedkit-demo | head`) closes the pipe: that is not a failure of the run.
+// A reader that stops early (`schedkit | head`) closes the pipe: that is not a failure of the run.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;

@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { DefaultSchedulerName, objectKey, type Node, type Pod } from '@schedkit/framework';
 import { checkGangProfile, chooseProfile, type LoadedConfiguration, loadConfiguration, readConfigurationFile } from './configuration.js';
 import { errorLines, InputError } from './errors.js';
-import { type Explanation, explainPod } from './explain.js';
+import { explainPod } from './explain.js';
+import type { Explanation } from './explanation.js';
 import { readNodes, readPods } from './manifests.js';
 import { createProgress, type Progress } from './progress.js';
 import { SeededRandom } from './random.js';
@@ -181,6 +182,7 @@ async function execute(run: Execution): Promise<CommandResult> {
       settled = done;
       progress?.update(done, total);
     },
+    onRetry: ({ pending, cycles }) => progress?.retrying(pending, cycles),
   });
   const note = (line: string): void => (progress ? progress.note(line) : void output.stderr.write(`${line}\n`));
   const watcher = options.watchConfig && options.config ? watchConfiguration(options.config, run, simulation, note, () => settled, reloads) : undefined;

@@ -2,7 +2,8 @@ import { objectKey, type Pod } from '@schedkit/framework';
 import { makeNode, makePod } from '@schedkit/framework/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration } from './configuration.js';
-import { type Explanation, explainPod } from './explain.js';
+import { explainPod } from './explain.js';
+import type { Explanation } from './explanation.js';
 import { SeededRandom } from './random.js';
 import { Simulation, type SimulationResult } from './simulation.js';
 

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseBrowser, launchBrowser } from './browser.test-helpers.js';
 import { ensureBuilt, runCli } from './cli-harness.test-helpers.js';
 
-/** Debian's chromium package. */
-const chromiumPath = '/usr/bin/chromium';
 const scratch = mkdtempSync(join(tmpdir(), 'schedkit-demo-report-'));
 const report = join(scratch, 'report.html');
 let browser: Browser;
@@ -33,11 +32,7 @@ beforeAll(async () => {
   expect(run.code).toBe(0);
   expect(run.stdout).toContain(`Report written to ${report}`);
   html = readFileSync(report, 'utf8');
-  if (!existsSync(chromiumPath)) throw new Error(`the report test opens the report in Chromium, which is not at ${chromiumPath}: apt-get install -y chromium`);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser(await chooseBrowser());
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import type { Explanation } from './explain.js';
+import type { Explanation } from './explanation.js';
 import type { NodeUtilization, Summary } from './summary.js';
 import { count, percent } from './text.js';
 

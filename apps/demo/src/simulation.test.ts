@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfiguration } from './configuration.js';
 import { SeededRandom } from './random.js';
 import { Simulation } from './simulation.js';
+import { buildSummary, type SummaryContext } from './summary.js';
 import { generateCluster, Labels } from './synthetic.js';
+import { formatSummary } from './text.js';
+
+const summaryContext: SummaryContext = { mode: 'simulate', seed: 1, source: 'test', profile: 'default-scheduler', podsBoundAtStart: 0, explanations: [], reloads: [], warnings: [] };
 
 async function placementsOf(seed: number, schedulingSeed: number): Promise<Map<string, string>> {
   const cluster = generateCluster({ nodes: 40, pods: 500, zones: 3, gangs: 0, seed, schedulerName: 'default-scheduler' });
@@ -54,6 +58,9 @@ describe('Simulation', () => {
     expect([...result.unschedulable.keys()]).toEqual(['default/too-big']);
     expect(result.unschedulable.get('default/too-big')!.plugins).toEqual(['NodeResourcesFit']);
     expect(result.neverAttempted).toEqual(['default/elsewhere']);
+    // The scheduler keeps it, counted by the scheduler it asks for, and the summary says so.
+    expect(result.withoutProfile).toEqual(new Map([['another-scheduler', 1]]));
+    expect(formatSummary(buildSummary(result, summaryContext))).toContain('Not attempted  1 pods (no profile schedules them: 1 ask for "another-scheduler")');
     expect(result.finalPods.find((pod) => pod.metadata.name === 'fits')!.status?.phase).toBe('Running');
     expect(result.latency.map((l) => l.point).sort()).toEqual(['bind', 'binding', 'filter', 'permit', 'postFilter', 'preBind', 'reserve']);
   });

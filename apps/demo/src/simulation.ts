@@ -30,6 +30,8 @@ export interface SimulationOptions {
   waveSize?: number;
   /** Called whenever one more pending pod has had its first decision (bound or found unschedulable). */
   onProgress?: (settled: number, total: number) => void;
+  /** Called after every scheduling cycle once every pod had its first decision: the retries go on. */
+  onRetry?: (state: { pending: number; cycles: number }) => void;
 }
 
 /** A change of the pods on nodes as the scheduler saw it, in order. */
@@ -57,6 +59,10 @@ export interface SimulationResult {
   waitingAtPermit: Map<string, string>;
   /** Pending pods that had no decision at all (for example a profile that does not exist). */
   neverAttempted: string[];
+  /** Pending pods no profile schedules, by their schedulerName (the scheduler keeps them for a reload that adds one). */
+  withoutProfile: Map<string, number>;
+  /** Failures outside any pod's cycle the scheduler reported and survived (a throwing QueueSort, say). */
+  schedulerErrors: string[];
   /** Pods deleted during the run: preemption victims, evicted for pods of higher priority. */
   deletedPods: string[];
   /** Failed binding cycles (gang rejections, binding errors), each one retried. */
@@ -102,6 +108,7 @@ export class Simulation {
   private readonly reserved = new Map<string, string>();
   private readonly decisions = new Map<string, Decision>();
   private readonly deletedPods: string[] = [];
+  private readonly schedulerErrors: string[] = [];
   private configuration: SchedulerConfiguration;
   private bindingFailures = 0;
   private cycles = 0;
@@ -164,6 +171,7 @@ export class Simulation {
     }
     await this.drain();
     const durationMs = performance.now() - started;
+    const withoutProfile = new Map(this.scheduler.podsWithoutProfile());
 
     await this.scheduler.stop();
     this.agent.stop();
@@ -180,6 +188,8 @@ export class Simulation {
       errors: this.errors,
       waitingAtPermit: this.reserved,
       neverAttempted,
+      withoutProfile,
+      schedulerErrors: this.schedulerErrors,
       deletedPods: this.deletedPods,
       bindingFailures: this.bindingFailures,
       cycles: this.cycles,
@@ -207,6 +217,10 @@ export class Simulation {
 
   private onEvent(event: SchedulerEvent): void {
     if (event.type === 'reconfigured') return;
+    if (event.type === 'internalError') {
+      this.schedulerErrors.push(event.error.message);
+      return;
+    }
     const key = objectKey(event.pod.metadata);
     switch (event.type) {
       case 'scheduled': {
@@ -277,6 +291,10 @@ export class Simulation {
   /** Each cycle moves the clock on; the move happens after the event handler, outside the scheduler's call. */
   private cycleDone(): void {
     this.cycles++;
+    if (this.options.onRetry && this.settled.size >= this.options.pendingPods.length) {
+      const stats = this.scheduler.queue.stats();
+      this.options.onRetry({ pending: stats.active + stats.backoff + stats.unschedulable + stats.gated + stats.inFlight, cycles: this.cycles });
+    }
     this.ticksOwed++;
     if (this.ticksOwed > 1) return;
     queueMicrotask(() => {

@@ -1,8 +1,9 @@
-import { LabelTopologyZone, type Node, type Pod, Snapshot } from '@schedkit/framework';
-import type { Explanation } from './explain.js';
+import { type Node, type Pod, Snapshot } from '@schedkit/framework';
+import type { Explanation } from './explanation.js';
 import type { LatencyFigures } from './latency.js';
 import type { SimulationResult } from './simulation.js';
 import { Labels } from './synthetic.js';
+import { zoneOf } from './zone.js';
 
 /** One node's share of its allocatable cpu and memory requested by its pods (0..1, above 1 when overcommitted). */
 export interface NodeUtilization {
@@ -59,6 +60,8 @@ export interface Summary {
     cycles: number;
   };
   unschedulable: ReasonGroup[];
+  /** Pending pods no profile schedules, per schedulerName they ask for (kept pending, never dropped). */
+  withoutProfile: { schedulerName: string; pods: number }[];
   errors: { pod: string; message: string }[];
   timing: { durationMs: number; podsPerSecond: number; simulatedSeconds: number };
   latency: LatencyFigures[];
@@ -109,6 +112,7 @@ export function buildSummary(result: SimulationResult, context: SummaryContext):
       cycles: result.cycles,
     },
     unschedulable: groupByReasons([...result.unschedulable].map(([pod, { message }]) => ({ pod, message }))),
+    withoutProfile: [...result.withoutProfile].map(([schedulerName, pods]) => ({ schedulerName, pods })).sort((a, b) => b.pods - a.pods),
     errors: [...result.errors].map(([pod, message]) => ({ pod, message })),
     timing: {
       durationMs: round(result.durationMs, 1),
@@ -130,7 +134,7 @@ export function buildSummary(result: SimulationResult, context: SummaryContext):
     placements: Object.fromEntries([...result.placements].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     explanations: context.explanations,
     reloads: context.reloads,
-    warnings: context.warnings,
+    warnings: [...context.warnings, ...result.schedulerErrors.map((message) => `scheduler: ${message}`)],
   };
 }
 
@@ -201,11 +205,6 @@ export function distribution(values: readonly number[]): Distribution {
     max: round(sorted[sorted.length - 1] ?? 0, 4),
     buckets,
   };
-}
-
-/** The node's zone label ('' when it has none). */
-export function zoneOf(node: Node): string {
-  return node.metadata.labels?.[LabelTopologyZone] ?? '';
 }
 
 function ratio(used: number, total: number): number {

@@ -1,4 +1,4 @@
-import type { Explanation } from './explain.js';
+import type { Explanation } from './explanation.js';
 import type { Distribution, Summary } from './summary.js';
 
 /** Column alignment of {@link table}. */
@@ -51,7 +51,10 @@ export function formatSummary(summary: Summary): string {
     if (summary.unschedulable.length > 12) out.push(`    ... and ${summary.unschedulable.length - 12} more groups (see --json)`);
   }
   if (outcome.waitingAtPermit > 0) out.push(`Waiting        ${count(outcome.waitingAtPermit)} pods held at Permit when the run ended (incomplete gangs)`);
-  if (outcome.notAttempted > 0) out.push(`Not attempted  ${count(outcome.notAttempted)} pods (no profile schedules them)`);
+  if (outcome.notAttempted > 0) {
+    const asked = summary.withoutProfile.map((group) => `${count(group.pods)} ask for "${group.schedulerName}"`).join(', ');
+    out.push(`Not attempted  ${count(outcome.notAttempted)} pods (no profile schedules them${asked ? `: ${asked}` : ''})`);
+  }
   if (outcome.errors > 0) {
     out.push(`Errors         ${count(outcome.errors)} pods hit a scheduler error, e.g. ${summary.errors[0]!.pod}: ${summary.errors[0]!.message}`);
   }

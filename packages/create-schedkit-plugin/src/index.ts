@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { run } from './cli.js';
-export { defaultFrameworkRange } from './framework-range.js';
+export { defaultFrameworkRange, releasedRange, type SchedkitPackage } from './framework-range.js';
 export {
   assertPackageName,
   assertPluginName,

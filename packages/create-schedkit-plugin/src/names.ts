@@ -1,11 +1,19 @@
+import { builtinModules } from 'node:module';
+
 /** The extension points the scaffold writes code for, by the name the CLI takes. */
 export const ScaffoldPoints = {
   preenqueue: 'preEnqueue',
   queuesort: 'queueSort',
   prefilter: 'preFilter',
   filter: 'filter',
+  postfilter: 'postFilter',
   prescore: 'preScore',
   score: 'score',
+  reserve: 'reserve',
+  permit: 'permit',
+  prebind: 'preBind',
+  bind: 'bind',
+  postbind: 'postBind',
 } as const;
 
 /** A point name as the CLI takes it (`prefilter`). */
@@ -18,16 +26,24 @@ export class ScaffoldError extends Error {
   override name = 'ScaffoldError';
 }
 
-// npm's rules for new package names: lowercase, URL-safe, at most 214 characters, optionally scoped.
-const packageNamePattern = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+// npm's rules for new package names: lowercase, URL-safe, no ~'!()*, not starting with . or _, at most 214
+// characters, optionally scoped; not a Node.js core module name, and not node_modules or favicon.ico.
+const packageNamePattern = /^(?:@[a-z0-9-][a-z0-9._-]*\/)?[a-z0-9-][a-z0-9._-]*$/;
+const reservedNames = new Set(['node_modules', 'favicon.ico']);
 
-/** Throws a ScaffoldError unless `name` is a valid npm package name. */
+/** Throws a ScaffoldError unless `name` is a valid name for a new npm package. */
 export function assertPackageName(name: string): void {
-  if (name.length > 214 || !packageNamePattern.test(name)) {
-    throw new ScaffoldError(
-      `"${name}" is not a valid npm package name: use lowercase letters, digits, "-", "." or "_", optionally scoped (@acme/schedkit-plugin-gpu)`,
-    );
-  }
+  const problem =
+    name.length > 214
+      ? 'it is longer than 214 characters'
+      : !packageNamePattern.test(name)
+        ? 'use lowercase letters, digits, "-", "." or "_" (not starting with "." or "_"), optionally scoped (@acme/schedkit-plugin-gpu)'
+        : reservedNames.has(name)
+          ? 'npm reserves it'
+          : builtinModules.includes(name)
+            ? 'it is the name of a Node.js core module'
+            : undefined;
+  if (problem) throw new ScaffoldError(`"${name}" is not a valid npm package name: ${problem}`);
 }
 
 /** The package name without its scope: `@acme/schedkit-plugin-gpu` -> `schedkit-plugin-gpu`. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfiguration } from '@schedkit/framework';
 import { run } from './cli.js';
 import { defaultFrameworkRange } from './framework-range.js';
 import { assertPackageName, kebabCase, parsePoints, pluginNameFor, ScaffoldError } from './names.js';
@@ -34,12 +35,26 @@ describe('names', () => {
     expect(kebabCase(pascal)).toBe(expected);
   });
 
-  it.each(['@acme/schedkit-plugin-gpu', 'schedkit-plugin-x', 'a.b_c~d'])('accepts the package name %s', (name) => {
+  it.each(['@acme/schedkit-plugin-gpu', 'schedkit-plugin-x', 'a.b_c-d'])('accepts the package name %s', (name) => {
     expect(() => assertPackageName(name)).not.toThrow();
   });
 
-  it.each(['Acme-Plugin', '@acme/', 'has space', '.hidden', '@/x', ''])('rejects the package name "%s"', (name) => {
-    expect(() => assertPackageName(name)).toThrow(ScaffoldError);
+  const characters = 'use lowercase letters, digits, "-", "." or "_" (not starting with "." or "_"), optionally scoped (@acme/schedkit-plugin-gpu)';
+  it.each([
+    ['Acme-Plugin', characters],
+    ['@acme/', characters],
+    ['has space', characters],
+    ['.hidden', characters],
+    ['_private', characters],
+    ['tilde~name', characters],
+    ["it's", characters],
+    ['@/x', characters],
+    ['', characters],
+    ['node_modules', 'npm reserves it'],
+    ['http', 'it is the name of a Node.js core module'],
+    [`x${'y'.repeat(214)}`, 'it is longer than 214 characters'],
+  ])('rejects the package name "%s"', (name, problem) => {
+    expect(() => assertPackageName(name)).toThrow(new ScaffoldError(`"${name}" is not a valid npm package name: ${problem}`));
   });
 });
 
@@ -53,8 +68,8 @@ describe('parsePoints', () => {
   });
 
   const errors: [string[], string][] = [
-    [[], 'name at least one extension point with --point (preenqueue, queuesort, prefilter, filter, prescore, score)'],
-    [['scores'], 'unknown extension point "scores": choose from preenqueue, queuesort, prefilter, filter, prescore, score'],
+    [[], 'name at least one extension point with --point (preenqueue, queuesort, prefilter, filter, postfilter, prescore, score, reserve, permit, prebind, bind, postbind)'],
+    [['scores'], 'unknown extension point "scores": choose from preenqueue, queuesort, prefilter, filter, postfilter, prescore, score, reserve, permit, prebind, bind, postbind'],
     [['prescore'], '--point prescore needs score too: PreScore prepares per-cycle state for Score'],
   ];
   it.each(errors)('rejects %j', (values, message) => {
@@ -82,6 +97,8 @@ describe('scaffoldPlugin', () => {
     expect(result.directory).toBe(join(dir, 'schedkit-plugin-gpu'));
     expect(result.files).toEqual([
       'package.json',
+      'LICENSE',
+      '.github/workflows/ci.yml',
       'tsconfig.json',
       'tsconfig.build.json',
       'vitest.config.ts',
@@ -90,6 +107,9 @@ describe('scaffoldPlugin', () => {
       'src/index.ts',
       'src/gpu.ts',
       'src/gpu.test.ts',
+      'demo.yaml',
+      'demo/nodes.yaml',
+      'demo/pods.yaml',
     ]);
     const manifest = JSON.parse(readFileSync(join(result.directory, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(manifest.peerDependencies).toEqual({ '@schedkit/framework': '^7.1.0' });
@@ -136,7 +156,7 @@ describe('the CLI', () => {
     [['--point', 'score'], 2, 'create-schedkit-plugin: give exactly one package name'],
     [['a', 'b', '--point', 'score'], 2, 'create-schedkit-plugin: give exactly one package name'],
     [['a', '--colour'], 2, "create-schedkit-plugin: Unknown option '--colour'"],
-    [['a', '--point', 'bind'], 1, 'create-schedkit-plugin: unknown extension point "bind": choose from preenqueue, queuesort, prefilter, filter, prescore, score'],
+    [['a', '--point', 'binds'], 1, 'create-schedkit-plugin: unknown extension point "binds": choose from preenqueue, queuesort, prefilter, filter, postfilter, prescore, score, reserve, permit, prebind, bind, postbind'],
   ])('rejects %j with exit code %i', (args, expected, message) => {
     const { code, err } = capture(args);
     expect(code).toBe(expected);
@@ -168,9 +188,10 @@ describe('a generated plugin package', () => {
   const node = (args: string[], cwd: string) => spawnSync(process.execPath, args, { cwd, env: childEnv, encoding: 'utf8', timeout: 120_000 });
 
   const combinations: [string, string, number][] = [
-    ['@acme/schedkit-plugin-everything', 'preenqueue,queuesort,prefilter,filter,prescore,score', 14],
-    ['schedkit-plugin-filter-score', 'filter,score', 8],
-    ['@acme/narrow-schedkit-plugin', 'prefilter', 6],
+    ['@acme/schedkit-plugin-everything', 'preenqueue,queuesort,prefilter,filter,prescore,score', 16],
+    ['schedkit-plugin-filter-score', 'filter,score', 10],
+    ['@acme/narrow-schedkit-plugin', 'prefilter', 8],
+    ['@acme/schedkit-plugin-binding', 'postfilter,reserve,permit,prebind,bind,postbind', 10],
   ];
   it.each(combinations)('%s (--point %s) passes its %i tests, type-checks and lints clean', (packageName, points, tests) => {
     const dir = join(scratch, kebabCase(pluginNameFor(packageName)));
@@ -184,7 +205,17 @@ describe('a generated plugin package', () => {
     expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toContain(`frameworkRange: '^${frameworkVersion}',`);
     mkdirSync(join(dir, 'node_modules/@schedkit'), { recursive: true });
     symlinkSync(frameworkDir, join(dir, 'node_modules/@schedkit/framework'), 'dir');
+    symlinkSync(join(repo, 'packages/preset-default'), join(dir, 'node_modules/@schedkit/preset-default'), 'dir');
     symlinkSync(realpathSync(join(frameworkDir, 'node_modules/zod')), join(dir, 'node_modules/zod'), 'dir');
+
+    // The YAML it writes is valid, scoped names included, and demo.yaml is a configuration enabling the plugin.
+    const demo = parseConfiguration(readFileSync(join(dir, 'demo.yaml'), 'utf8'), { file: 'demo.yaml' });
+    expect(demo.pluginPackages).toEqual([{ specifier: packageName }]);
+    expect(demo.profiles[0]?.plugins.multiPoint?.enabled.map((entry) => entry.name)).toContain(pluginNameFor(packageName));
+    const readmeYaml = /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(dir, 'README.md'), 'utf8'))?.[1] ?? '';
+    expect(parseConfiguration(readmeYaml, { file: 'README.md' }).pluginPackages).toEqual([{ specifier: packageName }]);
+    expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toMatch(/^Apache License\n\nVersion 2\.0, January 2004\n/);
+    expect(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')).toContain('- run: npm test');
 
     const report = join(dir, 'vitest-report.json');
     const vitest = node([join(repo, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--reporter=json', `--outputFile=${report}`], dir);

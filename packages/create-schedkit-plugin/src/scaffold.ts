@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { defaultFrameworkRange } from './framework-range.js';
+import { defaultFrameworkRange, releasedRange } from './framework-range.js';
 import { assertPackageName, assertPluginName, parsePoints, pluginNameFor, ScaffoldError, type ScaffoldPoint, unscopedName } from './names.js';
 import { pluginPackageFiles } from './templates.js';
 
@@ -34,9 +34,10 @@ export interface ScaffoldResult {
 }
 
 /**
- * Writes a new plugin package: package.json (peer dependency on the framework), tsconfig, vitest config, a plugin
- * module, the plugin class for the chosen points with each point's contract in its doc comment, tests through
- * PluginTester, and a README.
+ * Writes a new plugin package: package.json (peer dependency on the framework; the default preset and schedkit's
+ * CLI as dev dependencies), tsconfig, vitest config, a plugin module (definePlugin), the plugin class for the chosen
+ * points with each point's contract in its doc comment, tests through PluginTester and schedulePods, a README, a
+ * LICENSE (Apache-2.0), a CI workflow, and a demo (demo.yaml, demo/) that `npm run demo` runs in the CLI.
  * @throws ScaffoldError when an input is invalid or the directory is not empty.
  */
 export function scaffoldPlugin(options: ScaffoldOptions): ScaffoldResult {
@@ -59,6 +60,8 @@ export function scaffoldPlugin(options: ScaffoldOptions): ScaffoldResult {
     pluginName,
     points,
     frameworkRange,
+    presetRange: releasedRange('@schedkit/preset-default'),
+    cliRange: releasedRange('@schedkit/cli'),
     ...(workspace ? { frameworkDependency: 'workspace:^' } : {}),
   });
   for (const file of files) {

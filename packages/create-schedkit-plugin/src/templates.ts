@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { kebabCase, type ScaffoldPoint } from './names.js';
 
 /** What a generated plugin package is made from. */
@@ -12,6 +13,9 @@ export interface TemplateInput {
   frameworkRange: string;
   /** The package.json range of `@schedkit/framework` when it differs from `frameworkRange` (`workspace:^` in the schedkit repository). */
   frameworkDependency?: string;
+  /** The ranges of `@schedkit/preset-default` (the placement test) and `@schedkit/cli` (the demo script). */
+  presetRange: string;
+  cliRange: string;
 }
 
 /** One file of the generated package. */
@@ -35,6 +39,8 @@ export function pluginPackageFiles(input: TemplateInput): GeneratedFile[] {
   const base = kebabCase(input.pluginName);
   return [
     { path: 'package.json', content: packageJson(input) },
+    { path: 'LICENSE', content: apacheLicense() },
+    { path: '.github/workflows/ci.yml', content: ciWorkflow },
     { path: 'tsconfig.json', content: tsconfigJson },
     { path: 'tsconfig.build.json', content: tsconfigBuildJson },
     { path: 'vitest.config.ts', content: vitestConfig },
@@ -43,6 +49,9 @@ export function pluginPackageFiles(input: TemplateInput): GeneratedFile[] {
     { path: 'src/index.ts', content: indexSource(input, base) },
     { path: `src/${base}.ts`, content: pluginSource(input) },
     { path: `src/${base}.test.ts`, content: testSource(input, base) },
+    { path: 'demo.yaml', content: demoConfiguration(input) },
+    { path: 'demo/nodes.yaml', content: demoNodes(input) },
+    { path: 'demo/pods.yaml', content: demoPods(input) },
   ];
 }
 
@@ -56,8 +65,14 @@ const pointKeywords: Record<ScaffoldPoint, string> = {
   queueSort: 'queue-sort',
   preFilter: 'pre-filter',
   filter: 'filter',
+  postFilter: 'post-filter',
   preScore: 'pre-score',
   score: 'score',
+  reserve: 'reserve',
+  permit: 'permit',
+  preBind: 'pre-bind',
+  bind: 'bind',
+  postBind: 'post-bind',
 };
 
 function packageJson(input: TemplateInput): string {
@@ -70,7 +85,7 @@ function packageJson(input: TemplateInput): string {
     type: 'module',
     sideEffects: false,
     exports: {
-      '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+      '.': { types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' },
       './package.json': './package.json',
     },
     files: ['dist', 'src', '!src/**/*.test.ts'],
@@ -79,12 +94,16 @@ function packageJson(input: TemplateInput): string {
       build: 'tsc -p tsconfig.build.json',
       typecheck: 'tsc -p tsconfig.json --noEmit',
       test: 'vitest run',
+      // The plugin in schedkit's CLI on a small cluster (demo/), with the scores of each plugin for one pod.
+      demo: `npm run build && schedkit simulate --config demo.yaml --nodes demo/nodes.yaml --pods demo/pods.yaml --explain ${demoPodName} --seed 1 --no-progress`,
       prepublishOnly: 'npm run build && npm test',
     },
     dependencies: { zod: ToolVersions.zod },
     peerDependencies: { '@schedkit/framework': input.frameworkDependency ?? input.frameworkRange },
     devDependencies: {
+      '@schedkit/cli': input.frameworkDependency ?? input.cliRange,
       '@schedkit/framework': input.frameworkDependency ?? input.frameworkRange,
+      '@schedkit/preset-default': input.frameworkDependency ?? input.presetRange,
       '@types/node': ToolVersions['@types/node'],
       'reflect-metadata': ToolVersions['reflect-metadata'],
       typescript: ToolVersions.typescript,
@@ -140,22 +159,23 @@ function indexSource(input: TemplateInput, base: string): string {
  * \`${input.packageName}\`: the ${name} schedkit plugin.
  * @packageDocumentation
  */
-import type { PluginModule } from '@schedkit/framework';
+import { definePlugin } from '@schedkit/framework';
 import { ${name}, ${name}ArgsSchema, ${name}Name } from './${base}.js';
 
 export * from './${base}.js';
 
 /**
  * The plugin module schedkit loads: list \`${input.packageName}\` in a configuration's \`plugins:\` or call
- * \`registry.use(plugin)\`. \`frameworkRange\` says which @schedkit/framework versions this build works with.
+ * \`registry.use(plugin)\`. \`frameworkRange\` says which @schedkit/framework versions this build works with (keep it
+ * equal to the peer dependency range: a test checks). definePlugin ties the args schema to the constructor's type.
  */
-export const plugin: PluginModule = {
-  name: '${input.packageName}',
+export const plugin = definePlugin({
+  packageName: '${input.packageName}',
+  name: ${name}Name,
   frameworkRange: '${input.frameworkRange}',
-  register(registry) {
-    registry.register({ name: ${name}Name, plugin: ${name}, args: ${name}ArgsSchema });
-  },
-};
+  args: ${name}ArgsSchema,
+  plugin: ${name},
+});
 
 export default plugin;
 `;
@@ -358,12 +378,128 @@ const preScoreKey = new StateKey<PreScoreState>(\`\${${name}Name}/preScore\`);
   }`);
   }
 
+  if (has('postFilter')) {
+    imports.type('CycleState', 'NodeToStatus', 'Pod', 'PostFilterPlugin', 'PostFilterResult');
+    imports.value('Status');
+    interfaces.push('PostFilterPlugin');
+    behaviour.push('PostFilter, for a pod no node can take, counts the nodes that rejected it over `<labelKey>` and says so (it frees no room).');
+    members.push(`  /**
+   * PostFilter: runs only when no node passed Filter, with every node's rejection. Preemption is a PostFilter: it
+   * may return a PostFilterResult nominating a node it made room on. Return Unschedulable when it cannot help
+   * (the next PostFilter plugin then runs), Success with a nominated node when it made room.
+   */
+  postFilter(_state: CycleState, _pod: Pod, statuses: NodeToStatus): { result?: PostFilterResult; status: Status } {
+    let rejected = 0;
+    for (const [, status] of statuses.entries()) if (status.reasons.some((reason) => reason.includes(this.args.labelKey))) rejected++;
+    return { status: Status.unschedulable(\`\${rejected} node(s) rejected the pod over \${this.args.labelKey}; ${name} cannot make room\`) };
+  }`);
+  }
+
+  if (has('reserve')) {
+    imports.type('CycleState', 'Pod', 'ReservePlugin');
+    interfaces.push('ReservePlugin');
+    behaviour.push('Reserve counts the pods with the label `<labelKey>` reserved on each node until they are unreserved (`reservedOn(node)`).');
+    fields.push('  private readonly reserved = new Map<string, Set<string>>();');
+    members.push(`  /**
+   * Reserve: the pod is assumed on the node; claim what the plugin tracks for it (reserve before the binding is
+   * written, so the next cycle sees it). A non-success status aborts the cycle and runs Unreserve.
+   */
+  reserve(_state: CycleState, pod: Pod, nodeName: string): null {
+    if (pod.metadata.labels?.[this.args.labelKey] === undefined) return null;
+    const pods = this.reserved.get(nodeName) ?? new Set<string>();
+    pods.add(\`\${pod.metadata.namespace ?? 'default'}/\${pod.metadata.name}\`);
+    this.reserved.set(nodeName, pods);
+    return null;
+  }`);
+    members.push(`  /**
+   * Unreserve: undoes Reserve when a later step fails. Runs in reverse plugin order; must be idempotent and must
+   * not fail.
+   */
+  unreserve(_state: CycleState, pod: Pod, nodeName: string): void {
+    this.reserved.get(nodeName)?.delete(\`\${pod.metadata.namespace ?? 'default'}/\${pod.metadata.name}\`);
+  }`);
+    members.push(`  /** How many pods are reserved on \\\`nodeName\\\` and not unreserved. */
+  reservedOn(nodeName: string): number {
+    return this.reserved.get(nodeName)?.size ?? 0;
+  }`);
+  }
+
+  if (has('permit')) {
+    imports.type('CycleState', 'Pod', 'PermitPlugin', 'PermitVerdict');
+    imports.value('Status');
+    interfaces.push('PermitPlugin');
+    behaviour.push('Permit turns away pods labelled `<labelKey>=deny` before they are bound.');
+    members.push(`  /**
+   * Permit: the last say before binding. Return { status: null } to allow, an Unschedulable status to reject, or
+   * a Wait status with timeoutMs to hold the pod until another plugin allows it through the Handle's waiting pods
+   * (gang scheduling does this).
+   */
+  permit(_state: CycleState, pod: Pod, _nodeName: string): PermitVerdict {
+    if (pod.metadata.labels?.[this.args.labelKey] !== 'deny') return { status: null };
+    return { status: Status.unschedulable(\`pod is denied by label \${this.args.labelKey}=deny\`).withPlugin(${name}Name) };
+  }`);
+  }
+
+  if (has('preBind')) {
+    imports.type('CycleState', 'Pod', 'PreBindPlugin');
+    imports.value('Status');
+    interfaces.push('PreBindPlugin');
+    behaviour.push('PreBind refuses to bind pods labelled `<labelKey>=no-bind` (where a real plugin would, say, attach a volume first).');
+    members.push(`  /**
+   * PreBind: work that must finish before the binding is written (attach a volume, create a resource). It may be
+   * async. A non-success status aborts the binding and runs Unreserve.
+   */
+  preBind(_state: CycleState, pod: Pod, _nodeName: string): Status | null {
+    if (pod.metadata.labels?.[this.args.labelKey] !== 'no-bind') return null;
+    return Status.unschedulable(\`binding refused by label \${this.args.labelKey}=no-bind\`);
+  }`);
+  }
+
+  if (has('bind')) {
+    imports.type('BindPlugin', 'CycleState', 'Handle', 'Pod');
+    imports.value('Status');
+    interfaces.push('BindPlugin');
+    behaviour.push('Bind writes the binding of pods labelled `<labelKey>` itself (through the Handle\'s binder) and leaves the others to the next binder.');
+    members.push(`  /**
+   * Bind: writes the binding. Binders run in order until one does not return Skip: return Status.skip to leave
+   * the pod to the next binder (DefaultBinder), null once bound, an Error status when binding failed.
+   */
+  async bind(_state: CycleState, pod: Pod, nodeName: string): Promise<Status | null> {
+    if (pod.metadata.labels?.[this.args.labelKey] === undefined) return Status.skip;
+    try {
+      await this.handle.binder.bind(pod, nodeName);
+    } catch (error) {
+      return Status.error(error);
+    }
+    return null;
+  }`);
+  }
+
+  if (has('postBind')) {
+    imports.type('CycleState', 'Pod', 'PostBindPlugin');
+    interfaces.push('PostBindPlugin');
+    behaviour.push('PostBind counts the pods with the label `<labelKey>` bound to each node (`boundTo(node)`).');
+    fields.push('  private readonly bound = new Map<string, number>();');
+    members.push(`  /** PostBind: informational, after a successful binding (metrics, clean-up). It cannot fail the pod. */
+  postBind(_state: CycleState, pod: Pod, nodeName: string): void {
+    if (pod.metadata.labels?.[this.args.labelKey] === undefined) return;
+    this.bound.set(nodeName, (this.bound.get(nodeName) ?? 0) + 1);
+  }`);
+    members.push(`  /** How many pods this plugin saw bound to \\\`nodeName\\\`. */
+  boundTo(nodeName: string): number {
+    return this.bound.get(nodeName) ?? 0;
+  }`);
+  }
+
   const constructorBody = has('preEnqueue')
     ? ` {
     this.held = Status.unresolvable(\`pod is held by label \${args.labelKey}=hold\`).withPlugin(${name}Name);
   }`
     : ' {}';
   const frameworkImports = imports.print('@schedkit/framework');
+  const constructorParameters = has('bind')
+    ? `\n    @inject(Tokens.Args) private readonly args: ${name}Args,\n    @inject(Tokens.Handle) private readonly handle: Handle,\n  `
+    : `@inject(Tokens.Args) private readonly args: ${name}Args`;
 
   return `${frameworkImports}import { z } from 'zod';
 
@@ -384,15 +520,15 @@ export type ${name}Args = z.infer<typeof ${name}ArgsSchema>;
 ${topLevel.map((text) => `${text}\n`).join('')}/**
  * ${name}. ${behaviour.join('\n * ')}
  *
- * The framework builds one instance per profile through dependency injection: every constructor parameter names
- * its token with @inject (Tokens.Args: the validated args; Tokens.Handle: the framework Handle; Tokens.Name: the
- * configured name).
+ * The framework builds one instance per profile through dependency injection: @injectable() marks the class and
+ * every constructor parameter names its token with @inject (Tokens.Args: the validated args, first; Tokens.Handle:
+ * the framework Handle; Tokens.Name: the configured name), both imported from @schedkit/framework.
  */
 @injectable()
 export class ${name} implements ${[...new Set(interfaces)].join(', ')} {
   readonly name = ${name}Name;
 ${fields.map((text) => `${text}\n`).join('')}
-  constructor(@inject(Tokens.Args) private readonly args: ${name}Args)${constructorBody}
+  constructor(${constructorParameters})${constructorBody}
 
 ${members.join('\n\n')}
 }
@@ -404,7 +540,7 @@ function testSource(input: TemplateInput, base: string): string {
   const has = (point: ScaffoldPoint): boolean => input.points.includes(point);
   const label = defaultLabelKey(name);
   const testingImports = new Set(['makeNode', 'makePod', 'PluginTester']);
-  const frameworkImports = new Set(['Code', 'ConfigError']);
+  const frameworkImports = new Set(['ConfigError', 'frameworkVersion']);
   const blocks: string[] = [];
 
   if (has('preEnqueue')) {
@@ -520,6 +656,120 @@ ${rejected}
 });`);
   }
 
+  const direct = has('postFilter') || has('reserve') || has('bind') || has('postBind');
+  const placement = has('filter') || has('preFilter') || has('score') || has('permit') || has('preBind');
+  if (placement) testingImports.add('schedulePods');
+  if (direct) frameworkImports.add('CycleState');
+
+  if (has('postFilter')) {
+    frameworkImports.add('NodeStatusMap');
+    frameworkImports.add('Status');
+    blocks.push(`describe('${name} PostFilter', () => {
+  it('counts the nodes that rejected the pod over the label and frees no room', () => {
+    const statuses = new NodeStatusMap();
+    statuses.set('a', Status.unresolvable(\`node(s) didn't have label \${label}=blue\`));
+    statuses.set('b', Status.unschedulable('Insufficient cpu'));
+    const { result, status } = new ${name}(${name}ArgsSchema.parse({})${has('bind') ? ', fakeHandle(new Snapshot())' : ''}).postFilter(new CycleState(), makePod('p').obj(), statuses);
+    expect(result).toBeUndefined();
+    expect({ code: status?.code, reasons: status?.reasons }).toEqual({ code: Code.Unschedulable, reasons: [\`1 node(s) rejected the pod over \${label}; ${name} cannot make room\`] });
+  });
+});`);
+  }
+
+  if (has('reserve')) {
+    blocks.push(`describe('${name} Reserve', () => {
+  it('counts a labelled reserved pod until it is unreserved, once however often', () => {
+    const plugin = new ${name}(${name}ArgsSchema.parse({})${has('bind') ? ', fakeHandle(new Snapshot())' : ''});
+    const pod = makePod('p').label(label, 'x').obj();
+    expect(plugin.reserve(new CycleState(), pod, 'a')).toBeNull();
+    expect(plugin.reserve(new CycleState(), makePod('plain').obj(), 'a')).toBeNull();
+    expect(plugin.reservedOn('a')).toBe(1);
+    plugin.unreserve(new CycleState(), pod, 'a');
+    plugin.unreserve(new CycleState(), pod, 'a');
+    expect(plugin.reservedOn('a')).toBe(0);
+  });
+});`);
+  }
+
+  if (has('bind')) {
+    testingImports.add('fakeHandle');
+    frameworkImports.add('Snapshot');
+    blocks.push(`describe('${name} Bind', () => {
+  const bindings: string[] = [];
+  const handle = fakeHandle(new Snapshot(), {}, { binder: { bind: async (pod, node) => void bindings.push(\`\${pod.metadata.name} -> \${node}\`) } });
+  const plugin = new ${name}(${name}ArgsSchema.parse({}), handle);
+
+  it('binds pods with the label itself and leaves the others to the next binder', async () => {
+    expect(await plugin.bind(new CycleState(), makePod('labelled').label(label, 'x').obj(), 'a')).toBeNull();
+    expect((await plugin.bind(new CycleState(), makePod('plain').obj(), 'a'))?.code).toBe(Code.Skip);
+    expect(bindings).toEqual(['labelled -> a']);
+  });
+});`);
+  }
+
+  if (has('postBind')) {
+    blocks.push(`describe('${name} PostBind', () => {
+  it('counts the labelled pods bound to each node', () => {
+    const plugin = new ${name}(${name}ArgsSchema.parse({})${has('bind') ? ', fakeHandle(new Snapshot())' : ''});
+    plugin.postBind(new CycleState(), makePod('p').label(label, 'x').obj(), 'a');
+    plugin.postBind(new CycleState(), makePod('q').label(label, 'y').obj(), 'a');
+    plugin.postBind(new CycleState(), makePod('plain').obj(), 'a');
+    expect([plugin.boundTo('a'), plugin.boundTo('b')]).toEqual([2, 0]);
+  });
+});`);
+  }
+
+  if (placement) {
+    const cases: string[] = [];
+    if (has('filter') || has('preFilter')) {
+      cases.push(`  it('puts a labelled pod on the node with the same label value', async () => {
+    const { placements } = await schedulePods({ ...cluster, enable: [${name}Name] }, [makePod('p').label(label, 'blue').req({ cpu: '1' })]);
+    expect(placements).toEqual({ p: 'blue' });
+  });`);
+    }
+    if (has('score') && !has('filter') && !has('preFilter')) {
+      const pod = has('preScore') ? `makePod('p').label(label, '40').req({ cpu: '1' })` : `makePod('p').req({ cpu: '1' })`;
+      cases.push(`  it('prefers the node its Score ranks first, among the default plugins', async () => {
+    const { placements } = await schedulePods({ ...cluster, enable: [{ name: ${name}Name, weight: 10 }] }, [${pod}]);
+    expect(placements).toEqual({ p: 'forty' });
+  });`);
+    }
+    if (has('permit')) {
+      cases.push(`  it('turns away a pod labelled deny at Permit and binds the others', async () => {
+    const { placements } = await schedulePods({ ...cluster, enable: [${name}Name] }, [makePod('denied').label(label, 'deny'), makePod('welcome')]);
+    expect(placements.denied).toBeNull();
+    expect(placements.welcome).not.toBeNull();
+  });`);
+    }
+    if (has('preBind')) {
+      cases.push(`  it('leaves a pod labelled no-bind unbound', async () => {
+    const { placements } = await schedulePods({ ...cluster, enable: [${name}Name] }, [makePod('kept').label(label, 'no-bind'), makePod('bound')]);
+    expect(placements.kept).toBeNull();
+    expect(placements.bound).not.toBeNull();
+  });`);
+    }
+    const nodeLabels = has('filter') || has('preFilter') ? ['blue', 'green'] : ['10', '40'];
+    const nodeNames = has('filter') || has('preFilter') ? ['blue', 'green'] : ['ten', 'forty'];
+    blocks.push(`describe('${name} with kube\\'s default plugins (a whole scheduler)', () => {
+  // schedulePods runs the real scheduler with the default preset plus this plugin, and reports where pods went.
+  const nodes = [makeNode('${nodeNames[0]}').label(label, '${nodeLabels[0]}'), makeNode('${nodeNames[1]}').label(label, '${nodeLabels[1]}'), makeNode('unlabelled')].map((node) =>
+    node.capacity({ cpu: '4', memory: '8Gi', pods: '10' }),
+  );
+  const cluster = { preset: defaultPreset, plugins: [plugin], nodes${has('queueSort') ? ", disable: ['PrioritySort'] /* one queueSort plugin per profile */" : ''} };
+
+${cases.join('\n\n')}
+});`);
+  }
+
+  blocks.push(`describe('${name} package', () => {
+  it('declares the framework range of its peer dependency', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
+    const peer = manifest.peerDependencies['@schedkit/framework'];
+    // Inside the schedkit repository the peer is workspace:^, which pnpm publishes as ^ the framework's version.
+    expect(plugin.frameworkRange).toBe(peer === 'workspace:^' ? \`^\${frameworkVersion}\` : peer);
+  });
+});`);
+
   blocks.push(`describe('${name} args', () => {
   it('defaults the label key', () => {
     expect(${name}ArgsSchema.parse({})).toEqual({ labelKey: label });
@@ -541,12 +791,18 @@ ${rejected}
   });
 });`);
 
-  const framework = [...frameworkImports].sort().join(', ');
+  if (blocks.some((block) => block.includes('Code.'))) frameworkImports.add('Code');
+  for (const helper of ['makeNode', 'PluginTester']) if (!blocks.some((block) => block.includes(helper))) testingImports.delete(helper);
+  const framework = [...frameworkImports].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })).join(', ');
   const testing = [...testingImports].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })).join(', ');
-  return `import { ${framework} } from '@schedkit/framework';
+  const classImport = direct ? `${name}, ${name}ArgsSchema` : `${name}ArgsSchema`;
+  const presetImport = placement ? "import { defaultPreset } from '@schedkit/preset-default';\n" : '';
+  const nameImport = placement ? `, ${name}Name` : '';
+  return `import { readFileSync } from 'node:fs';
+import { ${framework} } from '@schedkit/framework';
 import { ${testing} } from '@schedkit/framework/testing';
-import { describe, expect, it } from 'vitest';
-import { ${name}ArgsSchema } from './${base}.js';
+${presetImport}import { describe, expect, it } from 'vitest';
+import { ${classImport}${nameImport} } from './${base}.js';
 import { plugin } from './index.js';
 
 // PluginTester runs the plugin through the real framework runtime, as the scheduler would, over the nodes and pods
@@ -555,6 +811,98 @@ const label = '${label}';
 
 ${blocks.join('\n\n')}
 `;
+}
+
+/** The pod the demo script explains. */
+const demoPodName = 'demo-0';
+
+/** The YAML scalar for a package name: quoted, as a scoped name starts with the reserved `@`. */
+function yamlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+function demoConfiguration(input: TemplateInput): string {
+  const name = input.pluginName;
+  const weight = input.points.includes('score') ? '\n            weight: 5' : '';
+  const disabled = input.points.includes('queueSort') ? '\n        disabled:\n          - name: PrioritySort # a profile has one QueueSort plugin' : '';
+  return `# kube's default profile plus ${name}, for \`npm run demo\` (schedkit's CLI). Inside this package its own name
+# resolves to the package itself, as Node resolves a package's own name; elsewhere, install the package next to this file.
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+plugins:
+  - ${yamlString(input.packageName)}
+profiles:
+  - schedulerName: default-scheduler
+    plugins:
+      multiPoint:
+        enabled:
+          - name: ${name}${weight}${disabled}
+    pluginConfig:
+      - name: ${name}
+        args:
+          labelKey: ${yamlString(defaultLabelKey(name))}
+`;
+}
+
+function demoNodes(input: TemplateInput): string {
+  const label = defaultLabelKey(input.pluginName);
+  const node = (name: string, value: string) => `apiVersion: v1
+kind: Node
+metadata:
+  name: ${name}
+  labels:
+    ${yamlString(label)}: ${yamlString(value)}
+status:
+  allocatable: { cpu: "4", memory: 16Gi, pods: "110" }
+  capacity: { cpu: "4", memory: 16Gi, pods: "110" }
+`;
+  return [node('node-a', '10'), node('node-b', '40'), node('node-c', '90')].join('---\n');
+}
+
+function demoPods(input: TemplateInput): string {
+  const label = defaultLabelKey(input.pluginName);
+  // A (Pre)Filter on the label would leave one feasible node, and the scheduler scores only when there are several.
+  const filters = input.points.includes('filter') || input.points.includes('preFilter');
+  const labels = filters ? '' : `\n  labels:\n    ${yamlString(label)}: "40"`;
+  const pod = (name: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: default${labels}
+spec:
+  containers:
+    - name: main
+      image: registry.example.com/demo:1
+      resources:
+        requests: { cpu: 500m, memory: 1Gi }
+`;
+  return [pod(demoPodName), pod('demo-1'), pod('demo-2')].join('---\n');
+}
+
+const ciWorkflow = `name: ci
+on:
+  push:
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        node: [20, 22]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: \${{ matrix.node }}
+      - run: npm install
+      - run: npm run typecheck
+      - run: npm test
+      - run: npm run build
+`;
+
+/** The Apache License 2.0, the license the package.json declares. */
+function apacheLicense(): string {
+  return readFileSync(new URL('../templates/LICENSE-Apache-2.0.txt', import.meta.url), 'utf8');
 }
 
 function readme(input: TemplateInput): string {
@@ -587,7 +935,7 @@ List the package in the configuration's \`plugins:\` and enable the plugin in a 
 apiVersion: kubescheduler.config.k8s.io/v1
 kind: KubeSchedulerConfiguration
 plugins:
-  - ${input.packageName}
+  - ${yamlString(input.packageName)}
 profiles:
   - schedulerName: default-scheduler
     plugins:
@@ -597,7 +945,7 @@ profiles:
     pluginConfig:
       - name: ${name}
         args:
-          labelKey: ${defaultLabelKey(name)}
+          labelKey: ${yamlString(defaultLabelKey(name))}
 \`\`\`
 
 Or register it in code: \`registry.use(plugin)\` with \`import { plugin } from '${input.packageName}'\`.
@@ -609,6 +957,7 @@ npm install
 npm test          # vitest, through @schedkit/framework/testing's PluginTester
 npm run typecheck
 npm run build     # dist/, what the package ships
+npm run demo      # the plugin in schedkit's CLI on demo/'s three nodes: --explain shows its score column
 \`\`\`
 
 This package works with \`@schedkit/framework\` ${input.frameworkRange} (its \`frameworkRange\` and peer dependency).

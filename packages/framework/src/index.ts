@@ -1,6 +1,7 @@
 /**
  * `@schedkit/framework`: the Kubernetes scheduling framework in TypeScript.
  * @packageDocumentation
+ * @module @schedkit/framework
  */
 import 'reflect-metadata';
 
@@ -16,6 +17,7 @@ export * from './plugins/events.js';
 export * from './plugins/extension-points.js';
 export * from './plugins/handle.js';
 export * from './plugins/normalize.js';
+export * from './registry/define-plugin.js';
 export * from './registry/registry.js';
 export * from './registry/tokens.js';
 export * from './extender/extender.js';
@@ -45,7 +47,7 @@ export {
   extenderIssues,
   parseGoDuration,
 } from './config/extenders.js';
-export { checkKnownPlugins } from './config/known-plugins.js';
+export { checkKnownPlugins, type KnownPlugins } from './config/known-plugins.js';
 export {
   type ConfigurationDefaults,
   configurationFromDocument,
@@ -68,6 +70,7 @@ export {
   expandPlugins,
   validateCommonQueueSort,
   validateExpanded,
+  type MissingMethodExplainer,
 } from './config/multipoint.js';
 export {
   DefaultSchedulerName,

@@ -6,3 +6,4 @@
 export { defaultConfiguration, loadDefaultConfiguration } from './configuration.js';
 export { defaultPluginConfig, defaultPlugins } from './default-plugins.js';
 export { defaultPluginModules, registerDefaultPlugins } from './modules.js';
+export { defaultPreset } from './preset.js';

@@ -15,6 +15,12 @@ export interface ExpandedPlugin {
 export type ExpandedPlugins = Record<ExtensionPoint, ExpandedPlugin[]>;
 
 /**
+ * Explains why plugin `name` does not serve `point` (or, without `point`, any point): text appended to the
+ * error, starting with ": ". The runtime gives one, as it has the plugin instances.
+ */
+export type MissingMethodExplainer = (name: string, point?: ExtensionPoint) => string;
+
+/**
  * Resolves a profile's (merged) plugins into the list each extension point runs, as kube's framework does when it
  * expands multiPoint:
  * - a point's own enabled list must name plugins that implement the point, each once;
@@ -29,13 +35,15 @@ export type ExpandedPlugins = Record<ExtensionPoint, ExpandedPlugin[]>;
  *
  * `implementsPoint` answers for known plugins; an unknown name is treated as implementing nothing (check names
  * first with checkKnownPlugins). `path` prefixes the issue paths of entries built in code (entries read from a
- * file are named by their path in the file).
+ * file are named by their path in the file). With `explainMissing`, a multiPoint plugin that serves no point is
+ * an error too, and each such error says which method is missing.
  * @throws ConfigError listing every problem found.
  */
 export function expandPlugins(
   plugins: PluginsConfig,
   implementsPoint: (name: string, point: ExtensionPoint) => boolean,
   path = 'plugins',
+  explainMissing?: MissingMethodExplainer,
 ): ExpandedPlugins {
   const issues: ConfigIssue[] = [];
   const multiPoint = plugins.multiPoint?.enabled ?? [];
@@ -51,7 +59,8 @@ export function expandPlugins(
     const ownFirstIndex = new Map<string, number>();
     own.forEach((ref, index) => {
       if (!implementsPoint(ref.name, point)) {
-        issues.push({ path: `${ownPath(index)}.name`, message: `plugin "${ref.name}" does not implement the ${point} extension point` });
+        const hint = explainMissing?.(ref.name, point) ?? '';
+        issues.push({ path: `${ownPath(index)}.name`, message: `plugin "${ref.name}" does not implement the ${point} extension point${hint}` });
       }
       const first = ownFirstIndex.get(ref.name);
       if (first !== undefined) {
@@ -95,6 +104,14 @@ export function expandPlugins(
       ];
     }
     expanded[point] = ordered.map((ref) => ({ name: ref.name, weight: effectiveWeight(ref.weight) }));
+  }
+  if (explainMissing) {
+    // A multiPoint plugin that serves no point at all is an authoring mistake (a misspelt method), not a choice.
+    multiPoint.forEach((ref, index) => {
+      if (ExtensionPoints.some((point) => implementsPoint(ref.name, point))) return;
+      const hint = explainMissing(ref.name);
+      issues.push({ path: `${multiPointPath(index)}.name`, message: `plugin "${ref.name}" is enabled in multiPoint but implements no extension point${hint}` });
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return expanded;

@@ -1,6 +1,13 @@
 import { Status } from '../status/status.js';
 
 /**
+ * The next free StateKey slot, shared by every copy of the framework in the process (a plugin that resolved
+ * another copy makes its keys with that copy's StateKey, and its slots must not collide with this copy's).
+ */
+const slotsKey = Symbol.for('@schedkit/framework/state-key-slots');
+const slots: { next: number } = ((globalThis as { [slotsKey]?: { next: number } })[slotsKey] ??= { next: 0 });
+
+/**
  * A typed key into {@link CycleState}. Keys are compared by identity, so two plugins can never collide
  * even when they choose the same description.
  */
@@ -8,11 +15,9 @@ export class StateKey<T> {
   /** Phantom field: carries the value type. */
   declare readonly __type?: T;
   /** The key's own slot in every CycleState: Filter reads state once per node and plugin, an index beats a hash. */
-  readonly slot: number = nextSlot++;
+  readonly slot: number = slots.next++;
   constructor(readonly description: string) {}
 }
-
-let nextSlot = 0;
 
 /** Marks a slot that holds no value (a stored `undefined` is a value). */
 const empty: unique symbol = Symbol('empty');

@@ -4,6 +4,7 @@ import type { Pod } from '../model/types.js';
 import type { NodeInfo } from '../node-info/node-info.js';
 import type { Status } from '../status/status.js';
 import type { ClusterEventWithHint } from './events.js';
+import { shareClassAcrossCopies } from '../shared-class.js';
 
 /**
  * One interface per extension point, as kube-scheduler's `framework/interface.go` defines them. A plugin
@@ -72,6 +73,9 @@ export class PreFilterResult {
     return new PreFilterResult(both);
   }
 }
+
+// A plugin resolving another copy of the framework returns that copy's PreFilterResult: the runtime still recognizes it.
+shareClassAcrossCopies(PreFilterResult, 'PreFilterResult');
 
 /** Incremental updates of PreFilter state, used when the framework evaluates a node with pods added/removed (preemption, nominated pods). */
 export interface PreFilterExtensions {

@@ -1,9 +1,12 @@
-import { createRequire } from 'node:module';
 import semver from 'semver';
-import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
+import { constructInjectable, type FrameworkCopy, injectionProtocol, thisFrameworkCopy } from '../di.js';
 import type { Plugin } from '../plugins/extension-points.js';
 import type { Handle } from '../plugins/handle.js';
+import { frameworkVersion } from '../version.js';
 import { Tokens } from './tokens.js';
+
+export { frameworkVersion } from '../version.js';
 
 /** A schema that validates and defaults a plugin's args (a zod schema fits). */
 export interface ArgsSchema<A> {
@@ -40,6 +43,11 @@ export interface PluginModule {
    * `[specifier, options]` entry of the configuration's `plugins:` list, when given.
    */
   register(registry: Registry, options?: unknown): void;
+  /**
+   * The framework copy the module was built with, set by {@link definePlugin}: lets the registry name both copies
+   * when a plugin resolved another, incompatible copy of `@schedkit/framework`.
+   */
+  framework?: FrameworkCopy;
 }
 
 interface Entry {
@@ -47,9 +55,6 @@ interface Entry {
   registeredBy: string;
 }
 
-const require = createRequire(import.meta.url);
-/** This package's version, read from its package.json (the same path from src/ and dist/). */
-export const frameworkVersion: string = (require('../../package.json') as { version: string }).version;
 
 /** Raised for duplicate names, incompatible modules and bad args; the message names the plugin and the problem. */
 export class RegistryError extends Error {
@@ -64,7 +69,7 @@ export class Registry {
   private readonly entries = new Map<string, Entry>();
   private currentModule = 'the application';
 
-  /** Adds a plugin. A duplicate name is an error that names both registrants. */
+  /** Adds a plugin. A duplicate name is an error that names both registrants (packages, or "the application"). */
   register<A>(registration: PluginRegistration<A>): this {
     const existing = this.entries.get(registration.name);
     if (existing) {
@@ -82,6 +87,12 @@ export class Registry {
    */
   use(module: PluginModule, options?: unknown): this {
     assertPluginModule(module, 'plugin module');
+    const theirs = module.framework;
+    if (theirs !== undefined && theirs.protocol !== injectionProtocol) {
+      throw new RegistryError(
+        `${module.name} was built with @schedkit/framework ${theirs.version} at ${theirs.path}, which cannot share plugins with @schedkit/framework ${thisFrameworkCopy.version} at ${thisFrameworkCopy.path}: install one compatible version (npm ls @schedkit/framework shows both; npm dedupe)`,
+      );
+    }
     if (!semver.satisfies(frameworkVersion, module.frameworkRange, { includePrerelease: true })) {
       throw new RegistryError(
         `${module.name} needs @schedkit/framework ${module.frameworkRange}, but this is ${frameworkVersion}`,
@@ -140,7 +151,7 @@ export class Registry {
     // A factory, not a value provider: tsyringe ignores `useValue: undefined`, and a plugin may have no args.
     scope.register(Tokens.Args, { useFactory: () => args });
     scope.register(Tokens.Name, { useValue: name });
-    const plugin = scope.resolve(registration.plugin as InjectionToken<Plugin>);
+    const plugin = constructInjectable(registration.plugin, scope, { what: `plugin "${name}"`, registeredBy: this.registeredBy(name) ?? 'the application' });
     if (!plugin || typeof plugin.name !== 'string') {
       throw new RegistryError(`plugin "${name}" (${this.registeredBy(name)}) did not construct an object with a name`);
     }

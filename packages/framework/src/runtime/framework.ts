@@ -1,6 +1,7 @@
 import { Parallelizer } from '@schedkit/parallelizer';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { type ConfigIssue, ConfigError } from '../config/errors.js';
+import { missingMethodHint } from '../registry/authoring-errors.js';
 import { checkKnownPlugins } from '../config/known-plugins.js';
 import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
@@ -44,6 +45,7 @@ import { ExtenderCalls, type PreemptionCandidate } from './extender-calls.js';
 import type { FitError } from './fit-error.js';
 import { isThenable, settle } from './maybe-promise.js';
 import type { FrameworkMetrics } from './metrics.js';
+import { type NominatedPods, withNominatedPods } from './nominated-pods.js';
 import type { Diagnosis } from './node-to-status.js';
 import { filterFailure, type Guard, goList, pluginError, runSequence, wrapError } from './plugin-calls.js';
 import { type ScheduleResult, SchedulingAlgorithm } from './schedule-one.js';
@@ -86,6 +88,8 @@ export interface FrameworkOptions {
    * resources become NodeResourcesFit's `ignoredResources`, as in kube.
    */
   extenders?: ExtenderSet;
+  /** Pods nominated to nodes by preemption: Filter counts them for pods of lower or equal priority (kube's PodNominator). */
+  nominatedPods?: NominatedPods;
 }
 
 type PointPlugins = { [P in ExtensionPoint]: PluginForPoint[P][] };
@@ -113,6 +117,7 @@ export class Framework implements Handle {
   private readonly waiting: WaitingPods;
   private readonly asyncTimeoutMs: number;
   private readonly guardFn: Guard;
+  private readonly nominatedPods: NominatedPods | undefined;
   private currentSnapshot: NodeInfoLister | undefined;
   /** NormalizeScore's list, kept between cycles (undefined while a cycle uses it). */
   private normalizeScratch: NodeScore[] | undefined = [];
@@ -132,9 +137,10 @@ export class Framework implements Handle {
     this.waiting = options.waitingPods ?? new WaitingPods();
     this.asyncTimeoutMs = options.asyncPluginTimeoutMs ?? DefaultAsyncPluginTimeoutMs;
     this.guardFn = (value, point, plugin) => this.guard(value, point, plugin);
+    this.nominatedPods = options.nominatedPods;
 
     const index = options.profileIndex ?? 0;
-    const unknown = checkKnownPlugins(profile, (name) => registry.has(name), index);
+    const unknown = checkKnownPlugins(profile, registry, index);
     if (unknown.length > 0) throw new ConfigError(unknown, options.sourceFile);
     const profileContainer = (options.container ?? rootContainer).createChildContainer();
     const extenders = options.extenders ?? ExtenderSet.none;
@@ -161,6 +167,7 @@ export class Framework implements Handle {
         return plugin !== undefined && implementsPoint(plugin, point);
       },
       `profiles[${index}].plugins`,
+      (name, point) => missingMethodHint(this.plugins.get(name) ?? {}, point),
     );
     this.expanded = expanded;
     const points = {} as Record<ExtensionPoint, Plugin[]>;
@@ -327,6 +334,35 @@ export class Framework implements Handle {
    * skipped by PreFilter are not called. Sync when every plugin is sync.
    */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
+    const nominated = this.nominatedPods?.forNode(nodeInfo.name);
+    if (nominated !== undefined && nominated.length > 0) return this.withNominated(nominated, state, pod, nodeInfo, (s, n) => this.runFilterPluginsOn(s, pod, n));
+    return this.runFilterPluginsOn(state, pod, nodeInfo);
+  }
+
+  /**
+   * kube's RunFilterPluginsWithNominatedPods: when pods of at least `pod`'s priority are nominated to the node,
+   * the Filters run once with them added and, if that passes, once without (a nominated pod may be what an
+   * affinity needs, and it is not there yet).
+   */
+  private withNominated(
+    nominated: readonly PodInfo[],
+    state: CycleState,
+    pod: Pod,
+    nodeInfo: NodeInfo,
+    run: (state: CycleState, nodeInfo: NodeInfo) => MaybePromise<Status | null>,
+  ): MaybePromise<Status | null> {
+    const added = withNominatedPods(nominated, state, pod, nodeInfo, (s, p, info, n) => this.runPreFilterExtensionAddPod(s, p, info, n));
+    const first = (outcome: Awaited<typeof added>): MaybePromise<Status | null> => {
+      if (outcome === undefined) return run(state, nodeInfo);
+      if (outcome instanceof Status) return outcome;
+      const verdict = run(outcome.state, outcome.nodeInfo);
+      if (isThenable(verdict)) return Promise.resolve(verdict).then((v) => (v === null ? run(state, nodeInfo) : v));
+      return verdict === null ? run(state, nodeInfo) : verdict;
+    };
+    return isThenable(added) ? Promise.resolve(added).then(first) : first(added);
+  }
+
+  private runFilterPluginsOn(state: CycleState, pod: Pod, nodeInfo: NodeInfo): MaybePromise<Status | null> {
     const plugins = this.points.filter;
     const skip = state.skipFilterPlugins;
     for (let i = 0; i < plugins.length; i++) {
@@ -373,6 +409,13 @@ export class Framework implements Handle {
    * @internal For the scheduling algorithm (schedule-one.ts).
    */
   runActiveFilters(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip = -1): MaybePromise<Status | null> {
+    const nominated = this.nominatedPods?.forNode(nodeInfo.name);
+    // With nominated pods the probed plugin runs again: it passed without them, which says nothing about with them.
+    if (nominated !== undefined && nominated.length > 0) return this.withNominated(nominated, state, pod, nodeInfo, (s, n) => this.runActiveFiltersOn(active, s, pod, n, -1));
+    return this.runActiveFiltersOn(active, state, pod, nodeInfo, skip);
+  }
+
+  private runActiveFiltersOn(active: readonly boolean[] | null, state: CycleState, pod: Pod, nodeInfo: NodeInfo, skip: number): MaybePromise<Status | null> {
     const plugins = this.points.filter;
     for (let i = 0; i < plugins.length; i++) {
       if ((active !== null && !active[i]) || i === skip) continue;

@@ -24,7 +24,9 @@ describe('SchedulerCache', () => {
     expect(() => cache.assumePod(pod('p'), 'a')).toThrow(CacheError);
     cache.addPod(pod('p', 'a')); // the store confirms the binding
     expect(cache.isAssumed(pod('p'))).toBe(false);
-    expect(() => cache.forgetPod(pod('p'))).toThrow('is bound, not assumed');
+    // The watch confirmed it first: forgetting is not an error and changes nothing (the store is the truth).
+    expect(cache.forgetPod(pod('p'))).toBe(false);
+    expect(cache.nodeOf(pod('p'))).toBe('a');
     cache.assumePod(pod('q'), 'a');
     cache.forgetPod(pod('q'));
     cache.updateSnapshot(snapshot);

@@ -10,7 +10,7 @@ interface PodState {
   assumed: boolean;
 }
 
-/** The cache's error for impossible transitions (assuming a pod twice, forgetting a confirmed pod). */
+/** The cache's error for impossible transitions (assuming a pod twice). */
 export class CacheError extends Error {
   override name = 'CacheError';
 }
@@ -30,6 +30,16 @@ export class SchedulerCache {
   /** The node order changed (node added or removed). */
   private orderChanged = true;
   private readonly images = new Map<string, { size: number; nodes: Set<string> }>();
+  private changes = 0;
+
+  /**
+   * Raised on every change that can make a pending pod schedulable: nodes added, changed or removed, pods added,
+   * changed, removed or forgotten. Not raised when the store confirms an assumed pod where it was assumed (the
+   * cycles after the assumption already saw it) nor for status-only pod writes.
+   */
+  get generation(): number {
+    return this.changes;
+  }
 
   /** Number of nodes. */
   get nodeCount(): number {
@@ -61,6 +71,7 @@ export class SchedulerCache {
     } else if (info.node) {
       this.removeImages(info.node);
     }
+    this.changes++;
     info.setNode(node);
     this.addImages(node);
     this.dirty.add(name);
@@ -73,6 +84,7 @@ export class SchedulerCache {
   removeNode(name: string): void {
     const info = this.nodes.get(name);
     if (!info) return;
+    this.changes++;
     if (info.node) this.removeImages(info.node);
     // Pods still on the node keep a node-less NodeInfo until they are removed, as kube's cache does.
     if (info.pods.length > 0) {
@@ -90,18 +102,25 @@ export class SchedulerCache {
     const uid = uidOf(pod);
     if (this.podStates.has(uid)) throw new CacheError(`pod ${podName(pod)} (uid ${uid}) is already in the cache`);
     const placed: Pod = pod.spec.nodeName === nodeName ? pod : { ...pod, spec: { ...pod.spec, nodeName } };
+    this.changes++;
     this.addToNode(placed, nodeName);
     this.podStates.set(uid, { pod: placed, nodeName, assumed: true });
   }
 
-  /** Forgets an assumed pod (its binding failed). */
-  forgetPod(pod: Pod): void {
+  /**
+   * Forgets an assumed pod (its binding failed). Returns false, changing nothing, when the pod is not assumed:
+   * unknown to the cache, or already confirmed by the store's watch (the binding landed although its caller
+   * saw an error; the store is the truth, as kube treats it).
+   */
+  forgetPod(pod: Pod): boolean {
     const uid = uidOf(pod);
     const state = this.podStates.get(uid);
-    if (!state) return;
-    if (!state.assumed) throw new CacheError(`pod ${podName(pod)} is bound, not assumed: it cannot be forgotten`);
+    if (!state?.assumed) return false;
+    this.changes++;
     this.removeFromNode(state.pod, state.nodeName);
     this.podStates.delete(uid);
+    this.dropEmptyNodeless(state.nodeName);
+    return true;
   }
 
   /** A bound pod reported by the store (confirms an assumed one). */
@@ -111,8 +130,12 @@ export class SchedulerCache {
     const uid = uidOf(pod);
     const state = this.podStates.get(uid);
     if (state) {
-      // Confirmation of an assumed pod, possibly on another node than assumed.
+      // Confirmation of an assumed pod, possibly on another node than assumed; or an update of a bound pod.
+      if (state.nodeName !== nodeName || !(state.assumed || sameSchedulingInputs(state.pod, pod))) this.changes++;
       this.removeFromNode(state.pod, state.nodeName);
+      if (state.nodeName !== nodeName) this.dropEmptyNodeless(state.nodeName);
+    } else {
+      this.changes++;
     }
     this.addToNode(pod, nodeName);
     this.podStates.set(uid, { pod, nodeName, assumed: false });
@@ -128,11 +151,17 @@ export class SchedulerCache {
     const uid = uidOf(pod);
     const state = this.podStates.get(uid);
     if (!state) return;
+    this.changes++;
     this.removeFromNode(state.pod, state.nodeName);
     this.podStates.delete(uid);
-    const info = this.nodes.get(state.nodeName);
+    this.dropEmptyNodeless(state.nodeName);
+  }
+
+  /** Drops the node-less NodeInfo of a deleted node once its last pod left. */
+  private dropEmptyNodeless(nodeName: string): void {
+    const info = this.nodes.get(nodeName);
     if (info && !info.node && info.pods.length === 0) {
-      this.nodes.delete(state.nodeName);
+      this.nodes.delete(nodeName);
       this.orderChanged = true;
     }
   }
@@ -234,6 +263,11 @@ export class SchedulerCache {
       }
     }
   }
+}
+
+/** True when a bound pod's update changed nothing a scheduling decision reads (a status write: phase, conditions). */
+function sameSchedulingInputs(old: Pod, next: Pod): boolean {
+  return old.spec === next.spec && old.metadata.labels === next.metadata.labels && old.metadata.annotations === next.metadata.annotations;
 }
 
 function uidOf(pod: Pod): string {

@@ -2,7 +2,7 @@ import { PodInfo } from '../model/pod-info.js';
 import { type Node, objectKey, type Pod } from '../model/types.js';
 import { type ClusterEvent, type ClusterEventWithHint, eventMatches, QueueingHint } from '../plugins/events.js';
 import type { QueuedPodInfo } from '../plugins/extension-points.js';
-import type { Status } from '../status/status.js';
+import { Code, type Status, Status as StatusClass } from '../status/status.js';
 import type { Clock } from './clock.js';
 import { Heap } from './heap.js';
 
@@ -16,6 +16,12 @@ export interface QueuedPod extends QueuedPodInfo {
   unschedulablePlugins: Set<string>;
   /** The PreEnqueue plugin that gated the pod, if any. */
   gatedBy?: string;
+  /** Set when PreEnqueue failed with an error (not a rejection): when to run it again (clock ms). */
+  preEnqueueRetryAt?: number;
+  /** PreEnqueue errors in a row (the retry backs off like an attempt). */
+  preEnqueueErrors?: number;
+  /** The cluster's change counter when the pod's last attempt started (see QueueOptions.clusterGeneration). */
+  attemptGeneration?: number;
 }
 
 /** How the queue is configured. */
@@ -31,20 +37,36 @@ export interface QueueOptions {
   podMaxBackoffMs?: number;
   /** Pods unschedulable longer than this move back anyway (kube: 5 minutes). */
   podMaxInUnschedulablePodsMs?: number;
+  /**
+   * A counter the scheduler's cache raises on every change that can make a pod schedulable. The leftover flush
+   * (kube's safety net for missed events) skips a pod when the counter has not moved since its last attempt:
+   * nothing changed, so the attempt would fail the same way.
+   */
+  clusterGeneration?: () => number;
+  /** PreEnqueue failed with an error (a throw, not a rejection); the pod stays gated and is retried with backoff. */
+  onPreEnqueueError?: (pod: Pod, status: Status) => void;
+  /** The QueueSort plugin threw (the queue falls back to arrival order for that comparison), or a timer's work failed. */
+  onError?: (error: unknown) => void;
 }
 
 /**
- * kube's scheduling queue: activeQ (ordered by QueueSort), backoffQ (exponential backoff per attempt),
+ * kube's scheduling queue: activeQ (ordered by QueueSort), backoffQ (exponential backoff per attempt; pods
+ * rejected by plugins are popped before their backoff ends when activeQ is empty, as kube's
+ * SchedulerPopFromBackoffQ does, pods that hit an error are not),
  * unschedulable pods (waiting for a cluster event one of their rejecting plugins registered for), and gated
  * pods (held by PreEnqueue). Timers come from the injected clock.
  */
 export class SchedulingQueue {
   private readonly activeQ: Heap<QueuedPod>;
   private readonly backoffQ: Heap<QueuedPod>;
+  /** Pods whose last attempt hit an error: they wait out their backoff in full. */
+  private readonly errorBackoffQ: Heap<QueuedPod>;
   private readonly unschedulable = new Map<string, QueuedPod>();
   private readonly gated = new Map<string, QueuedPod>();
   /** Pods popped and not yet done, with the index in `events` when they were popped. */
   private readonly inFlight = new Map<string, number>();
+  /** Pods updated while in flight (newest object): their requeue uses it and skips the unschedulable pool. */
+  private readonly updatedInFlight = new Map<string, Pod>();
   /** Events received while some pod was in flight. */
   private events: { event: ClusterEvent; oldObj: Pod | Node | undefined; newObj: Pod | Node | undefined }[] = [];
   private eventsBase = 0;
@@ -61,8 +83,18 @@ export class SchedulingQueue {
     this.initialBackoff = options.podInitialBackoffMs ?? 1000;
     this.maxBackoff = options.podMaxBackoffMs ?? 10_000;
     this.maxInUnschedulable = options.podMaxInUnschedulablePodsMs ?? 5 * 60_000;
-    this.activeQ = new Heap(keyOf, options.less);
+    const less = options.less;
+    // A throwing QueueSort must not leave the heap half-sifted (pods would vanish): arrival order stands in.
+    this.activeQ = new Heap(keyOf, (a, b) => {
+      try {
+        return less(a, b);
+      } catch (error) {
+        options.onError?.(error);
+        return a.timestamp < b.timestamp;
+      }
+    });
     this.backoffQ = new Heap(keyOf, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
+    this.errorBackoffQ = new Heap(keyOf, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
     this.schedule(() => this.flushBackoffCompleted(), 1000);
     this.schedule(() => this.flushUnschedulableLeftover(), 30_000);
   }
@@ -71,7 +103,7 @@ export class SchedulingQueue {
   stats(): { active: number; backoff: number; unschedulable: number; gated: number; inFlight: number } {
     return {
       active: this.activeQ.size,
-      backoff: this.backoffQ.size,
+      backoff: this.backoffQ.size + this.errorBackoffQ.size,
       unschedulable: this.unschedulable.size,
       gated: this.gated.size,
       inFlight: this.inFlight.size,
@@ -80,7 +112,7 @@ export class SchedulingQueue {
 
   /** True when no pod is queued anywhere except unschedulable/gated ones, and none is in flight. */
   get idle(): boolean {
-    return this.activeQ.size === 0 && this.backoffQ.size === 0 && this.inFlight.size === 0;
+    return this.activeQ.size === 0 && this.backoffQ.size === 0 && this.errorBackoffQ.size === 0 && this.inFlight.size === 0;
   }
 
   /** Adds a new pending pod (through PreEnqueue). */
@@ -101,16 +133,18 @@ export class SchedulingQueue {
     const key = podKey(pod);
     const existing = this.find(key);
     if (!existing) {
-      if (!this.inFlight.has(key)) await this.add(pod);
+      if (this.inFlight.has(key)) this.updatedInFlight.set(key, pod);
+      else await this.add(pod);
       return;
     }
     const updated: QueuedPod = { ...existing, podInfo: PodInfo.of(pod) };
     if (this.activeQ.has(key)) this.activeQ.push(updated);
     else if (this.backoffQ.has(key)) this.backoffQ.push(updated);
+    else if (this.errorBackoffQ.has(key)) this.errorBackoffQ.push(updated);
     else {
       this.unschedulable.delete(key);
       this.gated.delete(key);
-      if (this.isBackingOff(updated)) this.backoffQ.push(updated);
+      if (this.isBackingOff(updated)) this.pushBackoff(updated);
       else await this.moveToActiveIfAllowed(updated);
     }
   }
@@ -120,6 +154,7 @@ export class SchedulingQueue {
     const key = podKey(pod);
     this.activeQ.delete(key);
     this.backoffQ.delete(key);
+    this.errorBackoffQ.delete(key);
     this.unschedulable.delete(key);
     this.gated.delete(key);
   }
@@ -147,14 +182,24 @@ export class SchedulingQueue {
    * flight (then it goes to backoff). An error (no plugins) goes to backoff.
    */
   requeue(queued: QueuedPod, unschedulablePlugins: ReadonlySet<string>): void {
-    const key = keyOf(queued);
+    let key = keyOf(queued);
+    const updated = this.updatedInFlight.get(key);
+    if (updated && updated.metadata.uid === queued.podInfo.pod.metadata.uid) {
+      queued = { ...queued, podInfo: PodInfo.of(updated) };
+      key = keyOf(queued);
+    }
     const since = this.inFlight.get(key);
     queued.unschedulablePlugins = new Set(unschedulablePlugins);
     queued.timestamp = this.options.clock.now();
-    const movedWhileInFlight = since !== undefined && this.eventsSince(since).some((e) => this.wouldMove(queued, e));
+    // A pod whose own spec changed while it was in flight is judged by its new spec, not parked by its old one.
+    const movedWhileInFlight = updated !== undefined || (since !== undefined && this.eventsSince(since).some((e) => this.wouldMove(queued, e)));
     this.done(key);
-    if (unschedulablePlugins.size === 0 || movedWhileInFlight) {
-      this.backoffQ.push(queued);
+    if (unschedulablePlugins.size === 0) {
+      this.errorBackoffQ.push(queued);
+      return;
+    }
+    if (movedWhileInFlight) {
+      this.pushBackoff(queued);
       return;
     }
     this.unschedulable.set(key, queued);
@@ -162,6 +207,7 @@ export class SchedulingQueue {
 
   /** Marks an in-flight pod as finished (bound, or handed off). */
   done(key: string): void {
+    this.updatedInFlight.delete(key);
     if (!this.inFlight.delete(key)) return;
     // Forget the events no in-flight pod can still be affected by.
     let oldest = this.eventsBase + this.events.length;
@@ -185,7 +231,7 @@ export class SchedulingQueue {
     }
     for (const queued of moves) {
       this.unschedulable.delete(keyOf(queued));
-      if (this.isBackingOff(queued)) this.backoffQ.push(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued);
       else await this.moveToActiveIfAllowed(queued);
     }
     if (this.gated.size > 0) {
@@ -203,7 +249,7 @@ export class SchedulingQueue {
     const all = [...this.unschedulable.values()];
     this.unschedulable.clear();
     for (const queued of all) {
-      if (this.isBackingOff(queued)) this.backoffQ.push(queued);
+      if (this.isBackingOff(queued)) this.pushBackoff(queued);
       else await this.moveToActiveIfAllowed(queued);
     }
   }
@@ -223,24 +269,36 @@ export class SchedulingQueue {
   /** Moves backoffQ pods whose backoff expired to activeQ (also run every second by the clock). */
   flushBackoffCompleted(): void {
     const now = this.options.clock.now();
+    if (this.gated.size > 0) this.retryFailedPreEnqueue(now);
     let moved = false;
-    for (;;) {
-      const head = this.backoffQ.peek();
-      if (!head || this.backoffExpiry(head) > now) break;
-      this.backoffQ.pop();
-      this.pushActive(head);
-      moved = true;
+    for (const heap of [this.backoffQ, this.errorBackoffQ]) {
+      for (;;) {
+        const head = heap.peek();
+        if (!head || this.backoffExpiry(head) > now) break;
+        heap.pop();
+        this.pushActive(head);
+        moved = true;
+      }
     }
     if (moved) this.onActivate?.();
   }
 
-  /** Moves pods unschedulable for longer than the limit back (also run every 30 s by the clock). */
+  /**
+   * Moves pods unschedulable for longer than the limit back (also run every 30 s by the clock). A pod whose
+   * last attempt saw the cluster as it is now (no change since, see QueueOptions.clusterGeneration) stays: its
+   * next attempt could only fail the same way, so it waits another period instead of costing a full attempt.
+   */
   flushUnschedulableLeftover(): void {
     const now = this.options.clock.now();
+    const generation = this.options.clusterGeneration?.();
     for (const queued of [...this.unschedulable.values()]) {
       if (now - queued.timestamp >= this.maxInUnschedulable) {
+        if (generation !== undefined && queued.attemptGeneration === generation) {
+          queued.timestamp = now;
+          continue;
+        }
         this.unschedulable.delete(keyOf(queued));
-        if (this.isBackingOff(queued)) this.backoffQ.push(queued);
+        if (this.isBackingOff(queued)) this.pushBackoff(queued);
         else this.pushActive(queued);
       }
     }
@@ -264,25 +322,69 @@ export class SchedulingQueue {
     return queued.attempts > 0 && this.backoffExpiry(queued) > this.options.clock.now();
   }
 
+  /** Puts a rejected pod in backoffQ; a scheduler waiting on an empty activeQ takes it at once. */
+  private pushBackoff(queued: QueuedPod): void {
+    this.backoffQ.push(queued);
+    if (this.waiters.length > 0) {
+      const next = this.takeActive();
+      if (next) this.waiters.shift()!(next);
+    }
+  }
+
+  /** The head of activeQ; when activeQ is empty, the backoffQ pod whose backoff ends first (kube's SchedulerPopFromBackoffQ). */
   private takeActive(): QueuedPod | undefined {
-    const next = this.activeQ.pop();
+    const next = this.activeQ.pop() ?? this.backoffQ.pop();
     if (!next) return undefined;
     next.attempts++;
+    const generation = this.options.clusterGeneration?.();
+    if (generation !== undefined) next.attemptGeneration = generation;
     this.inFlight.set(next.podInfo.key, this.eventsBase + this.events.length);
     return next;
   }
 
   private async moveToActiveIfAllowed(queued: QueuedPod): Promise<void> {
-    const gate = this.options.preEnqueue(queued.podInfo.pod);
-    const status = isPromiseLike(gate) ? await gate : gate;
-    if (status && status.code !== 0) {
-      queued.gatedBy = status.plugin;
-      this.gated.set(keyOf(queued), queued);
+    let status: Status | null;
+    try {
+      const gate = this.options.preEnqueue(queued.podInfo.pod);
+      status = isPromiseLike(gate) ? await gate : gate;
+    } catch (error) {
+      status = new StatusClass(Code.Error, [`running PreEnqueue: ${error instanceof Error ? error.message : String(error)}`], error);
+    }
+    const key = keyOf(queued);
+    if (status && status.code !== Code.Success) {
+      if (status.plugin) queued.gatedBy = status.plugin;
+      else delete queued.gatedBy;
+      if (status.code === Code.Error) {
+        // An error is not a verdict: the pod stays pending with the reason and PreEnqueue runs again after a backoff.
+        queued.preEnqueueErrors = (queued.preEnqueueErrors ?? 0) + 1;
+        queued.preEnqueueRetryAt = this.options.clock.now() + this.backoffDuration(queued.preEnqueueErrors);
+        this.options.onPreEnqueueError?.(queued.podInfo.pod, status);
+      } else {
+        delete queued.preEnqueueRetryAt;
+        delete queued.preEnqueueErrors;
+      }
+      this.gated.set(key, queued);
       return;
     }
     delete queued.gatedBy;
+    delete queued.preEnqueueRetryAt;
+    delete queued.preEnqueueErrors;
     this.pushActive(queued);
     this.onActivate?.();
+  }
+
+  /** Runs PreEnqueue again for gated pods whose PreEnqueue failed with an error and whose backoff is over. */
+  private retryFailedPreEnqueue(now: number): void {
+    for (const queued of [...this.gated.values()]) {
+      if (queued.preEnqueueRetryAt === undefined || queued.preEnqueueRetryAt > now) continue;
+      this.gated.delete(keyOf(queued));
+      this.background(this.moveToActiveIfAllowed(queued));
+    }
+  }
+
+  /** Runs queue work started by a timer; a failure there is reported, never left unhandled. */
+  private background(work: Promise<void>): void {
+    work.catch((error: unknown) => this.options.onError?.(error));
   }
 
   private pushActive(queued: QueuedPod): void {
@@ -297,7 +399,7 @@ export class SchedulingQueue {
   }
 
   private find(key: string): QueuedPod | undefined {
-    return this.activeQ.get(key) ?? this.backoffQ.get(key) ?? this.unschedulable.get(key) ?? this.gated.get(key);
+    return this.activeQ.get(key) ?? this.backoffQ.get(key) ?? this.errorBackoffQ.get(key) ?? this.unschedulable.get(key) ?? this.gated.get(key);
   }
 
   private eventsSince(index: number) {

@@ -9,7 +9,7 @@ import { Snapshot } from '../node-info/snapshot.js';
 import { ActionType, type ClusterEvent, type ClusterEventWithHint } from '../plugins/events.js';
 import type { EnqueueExtensions, QueuedPodInfo } from '../plugins/extension-points.js';
 import type { Registry } from '../registry/registry.js';
-import { FitError, fitErrorMessage } from '../runtime/fit-error.js';
+import { FitError } from '../runtime/fit-error.js';
 import { Framework } from '../runtime/framework.js';
 import { newDiagnosis } from '../runtime/node-to-status.js';
 import type { FrameworkMetrics } from '../runtime/metrics.js';
@@ -20,6 +20,7 @@ import type { ClusterStore, StoreEvent, Unsubscribe } from '../store/cluster-sto
 import { SchedulerCache } from './cache.js';
 import { type Clock, systemClock } from './clock.js';
 import { nodeUpdateActions, podSpecChanged, podUpdateActions } from './event-classification.js';
+import { Nominator } from './nominator.js';
 import { podKey, type QueuedPod, SchedulingQueue } from './queue.js';
 
 /** What the scheduler reports as it works (the demo and tests listen). */
@@ -29,7 +30,9 @@ export type SchedulerEvent =
   | { type: 'unschedulable'; pod: Pod; message: string; plugins: string[]; profile: string }
   | { type: 'error'; pod: Pod; error: Error; profile: string }
   | { type: 'bindingFailed'; pod: Pod; nodeName: string; status: Status; profile: string }
-  | { type: 'reconfigured'; profiles: string[] };
+  | { type: 'reconfigured'; profiles: string[] }
+  /** Something failed outside any one pod's cycle (a throwing QueueSort, a store event that could not be applied); the scheduler goes on. */
+  | { type: 'internalError'; error: Error };
 
 /** How a scheduler is built. */
 export interface SchedulerOptions {
@@ -52,6 +55,8 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   readonly cache = new SchedulerCache();
+  /** Pods nominated to nodes by preemption; Filter keeps their room for them. */
+  readonly nominator = new Nominator();
   readonly queue: SchedulingQueue;
   private frameworks = new Map<string, Framework>();
   private configuration: SchedulerConfiguration;
@@ -67,6 +72,9 @@ export class Scheduler {
   private bindingsWaitingOnPermit = 0;
   private idleWaiters: (() => void)[] = [];
   private pendingEventWork: Promise<void> = Promise.resolve();
+  /** Pending pods whose schedulerName no profile serves: kept (by key) until a reload brings their profile. */
+  private readonly withoutProfile = new Map<string, Pod>();
+  private sortErrorReported = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -79,10 +87,13 @@ export class Scheduler {
     this.queue = new SchedulingQueue({
       clock: this.clock,
       less: (a, b) => this.less(a, b),
-      preEnqueue: (pod) => this.frameworks.get(pod.spec.schedulerName ?? 'default-scheduler')?.runPreEnqueuePlugins(pod) ?? null,
+      preEnqueue: (pod) => this.frameworks.get(schedulerNameOf(pod))?.runPreEnqueuePlugins(pod) ?? null,
       eventsByPlugin: this.eventsByPlugin,
       podInitialBackoffMs: options.configuration.podInitialBackoffSeconds * 1000,
       podMaxBackoffMs: options.configuration.podMaxBackoffSeconds * 1000,
+      clusterGeneration: () => this.cache.generation,
+      onPreEnqueueError: (pod, status) => this.onPreEnqueueError(pod, status),
+      onError: (error) => this.onSortError(error),
     });
     this.queue.onActivate = () => this.notifyIdleWaiters();
   }
@@ -95,6 +106,19 @@ export class Scheduler {
   /** The configuration in force. */
   get currentConfiguration(): SchedulerConfiguration {
     return this.configuration;
+  }
+
+  /**
+   * Pending pods no profile schedules, counted by their `spec.schedulerName`. They are kept, not dropped: a
+   * reload that adds their profile queues them.
+   */
+  podsWithoutProfile(): ReadonlyMap<string, number> {
+    const counts = new Map<string, number>();
+    for (const pod of this.withoutProfile.values()) {
+      const name = schedulerNameOf(pod);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Starts watching the store (replaying what it holds) and scheduling. */
@@ -121,7 +145,14 @@ export class Scheduler {
     const frameworks = this.buildFrameworks(configuration);
     this.frameworks = frameworks;
     this.configuration = configuration;
+    this.sortErrorReported = false;
     this.options.onEvent?.({ type: 'reconfigured', profiles: [...frameworks.keys()] });
+    // Pods kept for a missing profile join the queue once their profile exists.
+    for (const [key, pod] of [...this.withoutProfile]) {
+      if (!frameworks.has(schedulerNameOf(pod))) continue;
+      this.withoutProfile.delete(key);
+      await this.queue.add(pod);
+    }
     await this.queue.moveAllToActiveOrBackoff();
   }
 
@@ -184,6 +215,7 @@ export class Scheduler {
         ...(this.options.random ? { random: this.options.random } : {}),
         ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
         waitingPods: this.waitingPods,
+        nominatedPods: this.nominator,
         ...(this.options.asyncPluginTimeoutMs !== undefined ? { asyncPluginTimeoutMs: this.options.asyncPluginTimeoutMs } : {}),
         profileIndex,
         ...(file ? { sourceFile: file } : {}),
@@ -216,23 +248,62 @@ export class Scheduler {
     return plugin ? plugin.less(a, b) : a.timestamp < b.timestamp;
   }
 
+  /** A throwing QueueSort is reported once per configuration; the queue orders those pods by arrival. */
+  private onSortError(error: unknown): void {
+    if (this.sortErrorReported) return;
+    this.sortErrorReported = true;
+    this.reportInternal(new Error(`QueueSort failed, pods are ordered by arrival instead: ${messageOf(error)}`, { cause: error }));
+  }
+
+  private reportInternal(error: Error): void {
+    this.options.onEvent?.({ type: 'internalError', error });
+  }
+
+  /** PreEnqueue failed with an error: the pod stays pending with a PodScheduled=False condition saying why. */
+  private onPreEnqueueError(pod: Pod, status: Status): void {
+    const framework = this.frameworks.get(schedulerNameOf(pod));
+    this.options.onEvent?.({ type: 'error', pod, error: status.asError(), profile: framework?.profileName ?? schedulerNameOf(pod) });
+    void this.writeCondition(pod, 'SchedulerError', status.message());
+  }
+
   private async runLoop(): Promise<void> {
     while (this.running) {
       const queued = await this.queue.pop();
       if (!queued) return;
       await this.pendingEventWork;
-      await this.schedulingCycle(queued);
+      await this.guardedCycle(queued);
       this.notifyIdleWaiters();
+    }
+  }
+
+  /** A scheduling cycle that cannot take the loop down: an unexpected failure is an error for that pod, retried. */
+  private async guardedCycle(queued: QueuedPod): Promise<void> {
+    try {
+      await this.schedulingCycle(queued);
+    } catch (error) {
+      const pod = queued.podInfo.pod;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.options.onEvent?.({ type: 'error', pod, error: failure, profile: schedulerNameOf(pod) });
+      await this.requeueIfPending(queued, new Set(), failure.message, 'SchedulerError').catch((again: unknown) => {
+        this.queue.done(podKey(pod));
+        this.reportInternal(again instanceof Error ? again : new Error(String(again)));
+      });
     }
   }
 
   private async schedulingCycle(queued: QueuedPod): Promise<void> {
     const pod = queued.podInfo.pod;
     const key = podKey(pod);
-    const framework = this.frameworks.get(pod.spec.schedulerName ?? 'default-scheduler');
     const current = this.options.store.getPod(pod.metadata.namespace ?? 'default', pod.metadata.name);
-    if (!framework || !current || current.spec.nodeName || (current.metadata.uid && current.metadata.uid !== pod.metadata.uid)) {
+    if (!current || current.spec.nodeName || (current.metadata.uid && current.metadata.uid !== pod.metadata.uid) || this.cache.nodeOf(pod) !== undefined) {
       this.queue.done(key);
+      return;
+    }
+    const framework = this.frameworks.get(schedulerNameOf(pod));
+    if (!framework) {
+      // Its profile went away in a reload: keep the pod until one brings it back.
+      this.queue.done(key);
+      this.withoutProfile.set(key, current);
       return;
     }
     this.cache.updateSnapshot(this.snapshot);
@@ -246,7 +317,14 @@ export class Scheduler {
     }
     const nodeName = result.suggestedHost;
     const assumed: Pod = { ...pod, spec: { ...pod.spec, nodeName } };
+    if (this.cache.nodeOf(pod) !== undefined) {
+      // Another writer bound the pod while Filter and Score ran: the store's binding stands.
+      this.queue.done(key);
+      return;
+    }
     this.cache.assumePod(assumed, nodeName);
+    // The assumed pod holds its room in the cache now; as nominated it would count twice (kube does the same).
+    this.nominator.remove(pod);
     const reserve = await this.timed('reserve', () => framework.runReservePluginsReserve(state, assumed, nodeName));
     if (reserve) {
       await this.abortBinding(framework, queued, state, assumed, nodeName, reserve);
@@ -259,10 +337,21 @@ export class Scheduler {
     }
     this.options.onEvent?.({ type: 'scheduled', pod, nodeName, result, profile: framework.profileName });
     this.bindingsInFlight++;
-    void this.bindingCycle(framework, queued, state, assumed, nodeName, permit !== null).finally(() => {
-      this.bindingsInFlight--;
-      this.notifyIdleWaiters();
-    });
+    void this.bindingCycle(framework, queued, state, assumed, nodeName, permit !== null)
+      .catch((error: unknown) => this.bindingCycleFailed(framework, queued, state, assumed, nodeName, error))
+      .catch((error: unknown) => {
+        this.queue.done(key);
+        this.reportInternal(error instanceof Error ? error : new Error(String(error)));
+      })
+      .finally(() => {
+        this.bindingsInFlight--;
+        this.notifyIdleWaiters();
+      });
+  }
+
+  /** A binding cycle threw (a plugin runner, the store): the same as a failed Bind, so the pod is never stranded. */
+  private async bindingCycleFailed(framework: Framework, queued: QueuedPod, state: CycleState, pod: Pod, nodeName: string, error: unknown): Promise<void> {
+    await this.abortBinding(framework, queued, state, pod, nodeName, Status.error(error instanceof Error ? error : new Error(String(error))));
   }
 
   /** Tries the nominated node first (set by preemption), then the whole cluster. */
@@ -292,6 +381,8 @@ export class Scheduler {
     }
     const preBind = await this.timed('preBind', () => framework.runPreBindPlugins(state, pod, nodeName));
     if (preBind) return this.abortBinding(framework, queued, state, pod, nodeName, preBind);
+    const stale = this.staleBinding(queued.podInfo.pod, nodeName);
+    if (stale) return this.abortBinding(framework, queued, state, pod, nodeName, stale);
     const bind = await this.timed('bind', async () => {
       const byExtender = await framework.runBindExtenders(pod, nodeName);
       return byExtender !== undefined ? byExtender : framework.runBindPlugins(state, pod, nodeName);
@@ -305,11 +396,38 @@ export class Scheduler {
     this.options.onEvent?.({ type: 'bound', pod, nodeName, profile: framework.profileName });
   }
 
-  /** Any failure after assume: Unreserve in reverse order, forget the pod, requeue it (unless it is gone). */
+  /**
+   * Why binding `pod` (as its cycle saw it) to `nodeName` must not be tried, as the store shows it now: the node is gone, or the pod
+   * is gone, replaced or changed since its cycle began (an updated pod is scheduled again by its new spec).
+   */
+  private staleBinding(pod: Pod, nodeName: string): Status | null {
+    if (!this.options.store.getNode(nodeName)) return Status.error(new Error(`node "${nodeName}" was deleted before the binding`));
+    const current = this.options.store.getPod(pod.metadata.namespace ?? 'default', pod.metadata.name);
+    if (!current || current.spec.nodeName || (current.metadata.uid && pod.metadata.uid && current.metadata.uid !== pod.metadata.uid)) return null;
+    // Status writes (conditions, a nomination) keep the spec and metadata objects: the common case costs nothing.
+    if (current.spec === pod.spec && current.metadata === pod.metadata) return null;
+    if (podSpecChanged(pod, current)) {
+      return Status.error(new Error('the pod changed during its scheduling cycle: it is scheduled again by its new spec'));
+    }
+    return null;
+  }
+
+  /**
+   * Any failure after assume: Unreserve in reverse order, then settle with the store, which is the truth. A pod
+   * the store shows bound (the write committed though its caller saw an error, or another writer bound it) is
+   * bound: the cache takes the store's copy and the pod leaves the queue. Otherwise the assumed pod is forgotten
+   * and requeued (unless it is gone).
+   */
   private async abortBinding(framework: Framework, queued: QueuedPod, state: CycleState, pod: Pod, nodeName: string, status: Status): Promise<void> {
     await framework.runReservePluginsUnreserve(state, pod, nodeName);
-    // A bind extender may have bound the pod and still answered an error: the store's binding stands.
-    if (this.cache.isAssumed(pod)) this.cache.forgetPod(pod);
+    const current = this.options.store.getPod(pod.metadata.namespace ?? 'default', pod.metadata.name);
+    if (current?.spec.nodeName && (!current.metadata.uid || !pod.metadata.uid || current.metadata.uid === pod.metadata.uid)) {
+      this.cache.addPod(current);
+      this.queue.done(podKey(pod));
+      if (current.spec.nodeName === nodeName) this.options.onEvent?.({ type: 'bound', pod, nodeName, profile: framework.profileName });
+      return;
+    }
+    this.cache.forgetPod(pod);
     this.options.onEvent?.({ type: 'bindingFailed', pod, nodeName, status, profile: framework.profileName });
     const plugins = status.isRejected() && status.plugin ? new Set([status.plugin]) : new Set<string>();
     await this.requeueIfPending(queued, plugins, `${status.plugin ? `${status.plugin}: ` : ''}${status.message()}`, status.isRejected() ? 'Unschedulable' : 'SchedulerError');
@@ -325,9 +443,15 @@ export class Scheduler {
           await this.nominate(pod, post.result.nominatedNodeName);
         } else if (post.status.code === Code.Error) {
           this.options.onEvent?.({ type: 'error', pod, error: post.status.asError(), profile: framework.profileName });
-        } else if (post.status.message()) {
-          error.diagnosis.postFilterMessage = post.status.message();
-          message = fitErrorMessage(error.numAllNodes, error.diagnosis);
+        } else {
+          // Preemption found no room, not even on the node it once nominated: the nomination goes (kube clears it).
+          if (pod.status?.nominatedNodeName) await this.nominate(pod, '');
+          if (post.status.message()) {
+            error.diagnosis.postFilterMessage = post.status.message();
+            // The FitError's message plus the PostFilter part (fitErrorMessage's tail): the per-node reasons of
+            // a full cluster are not counted twice.
+            message = `${error.message} ${error.diagnosis.postFilterMessage}.`;
+          }
         }
       }
       const plugins = error.diagnosis.unschedulablePlugins;
@@ -340,10 +464,12 @@ export class Scheduler {
     await this.requeueIfPending(queued, new Set(), failure.message, 'SchedulerError');
   }
 
+  /** Nominates the pod to `nodeName` (empty: clears its nomination), in the nominator and in the store. */
   private async nominate(pod: Pod, nodeName: string): Promise<void> {
     const namespace = pod.metadata.namespace ?? 'default';
     if (!this.options.store.getPod(namespace, pod.metadata.name)) return;
-    await this.options.store.updatePodStatus(namespace, pod.metadata.name, { nominatedNodeName: nodeName });
+    this.nominator.nominate(pod, nodeName);
+    await this.options.store.updatePodStatus(namespace, pod.metadata.name, { nominatedNodeName: nodeName || undefined });
   }
 
   private async requeueIfPending(queued: QueuedPod, plugins: ReadonlySet<string>, message: string, reason: string): Promise<void> {
@@ -354,17 +480,28 @@ export class Scheduler {
       this.queue.done(podKey(pod));
       return;
     }
+    // A pod that failed after its nomination was dropped at assume keeps its claim on the nominated node.
+    if (current.status?.nominatedNodeName) this.nominator.nominate(current, current.status.nominatedNodeName);
     // The queue keeps the newest object: status updates (e.g. a nomination) must not be lost.
     this.queue.requeue({ ...queued, podInfo: current === pod ? queued.podInfo : PodInfo.of(current) }, plugins);
-    await this.options.store
-      .updatePodStatus(namespace, pod.metadata.name, {
+    await this.writeCondition(current, reason, message);
+  }
+
+  /** Writes PodScheduled=False with `reason` and `message`; a pod deleted meanwhile has nothing to write. */
+  private async writeCondition(pod: Pod, reason: string, message: string): Promise<void> {
+    try {
+      await this.options.store.updatePodStatus(pod.metadata.namespace ?? 'default', pod.metadata.name, {
         conditions: [{ type: 'PodScheduled', status: 'False', reason, message }],
-      })
-      .catch(() => undefined);
+      });
+    } catch {
+      // The pod is gone: its condition does not matter any more.
+    }
   }
 
   private onStoreEvents(events: readonly StoreEvent[]): void {
-    this.pendingEventWork = this.pendingEventWork.then(() => this.applyStoreEvents(events)).catch(() => undefined);
+    this.pendingEventWork = this.pendingEventWork
+      .then(() => this.applyStoreEvents(events))
+      .catch((error: unknown) => this.reportInternal(new Error(`applying store events: ${messageOf(error)}`, { cause: error })));
   }
 
   private async applyStoreEvents(events: readonly StoreEvent[]): Promise<void> {
@@ -379,6 +516,10 @@ export class Scheduler {
   private async onNodeEvent(type: 'add' | 'update' | 'delete', node: Node, old: Node | undefined): Promise<void> {
     if (type === 'delete') {
       this.cache.removeNode(node.metadata.name);
+      // Pods held at Permit on the deleted node cannot bind there: they go back to the queue.
+      this.waitingPods.forEach((waiting) => {
+        if (waiting.nodeName === node.metadata.name) waiting.reject('', `node "${node.metadata.name}" was deleted`);
+      });
       await this.queue.onEvent({ resource: 'Node', actionType: ActionType.Delete, label: 'NodeDelete' }, node, undefined);
       return;
     }
@@ -399,12 +540,21 @@ export class Scheduler {
         await this.queue.onEvent({ resource: 'AssignedPod', actionType: ActionType.Delete, label: 'AssignedPodDelete' }, pod, undefined);
       }
       this.queue.delete(pod);
+      this.withoutProfile.delete(podKey(pod));
+      this.nominator.remove(pod);
       this.waitingPods.get(pod.metadata.uid ?? '')?.reject('', 'pod deleted');
       return;
     }
     if (assigned) {
       const wasAssigned = Boolean(old?.spec.nodeName);
-      if (!wasAssigned) this.queue.delete(pod);
+      if (!wasAssigned) {
+        this.queue.delete(pod);
+        this.withoutProfile.delete(podKey(pod));
+        this.nominator.remove(pod);
+        // Bound by another writer while held at Permit here: the store's binding stands, ours is abandoned.
+        const waiting = this.waitingPods.get(pod.metadata.uid ?? '');
+        if (waiting && waiting.nodeName !== pod.spec.nodeName) waiting.reject('', `pod was bound to node "${pod.spec.nodeName}" by another writer`);
+      }
       this.cache.addPod(pod);
       if (!wasAssigned) {
         await this.queue.onEvent({ resource: 'AssignedPod', actionType: ActionType.Add, label: 'AssignedPodAdd' }, undefined, pod);
@@ -414,8 +564,14 @@ export class Scheduler {
       }
       return;
     }
-    if (!this.frameworks.has(pod.spec.schedulerName ?? 'default-scheduler')) return;
     if (pod.metadata.deletionTimestamp) return;
+    // A nomination written by another scheduler instance (or before a restart) counts as ours does.
+    if (pod.status?.nominatedNodeName !== old?.status?.nominatedNodeName && !this.cache.isAssumed(pod)) this.nominator.nominate(pod, pod.status?.nominatedNodeName);
+    if (!this.frameworks.has(schedulerNameOf(pod))) {
+      // No profile schedules it (now): keep it, counted, for a reload that brings one.
+      this.withoutProfile.set(podKey(pod), pod);
+      return;
+    }
     if (type === 'add' || !old) {
       await this.queue.add(pod);
       return;
@@ -427,6 +583,14 @@ export class Scheduler {
   private notifyIdleWaiters(): void {
     for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
+}
+
+function schedulerNameOf(pod: Pod): string {
+  return pod.spec.schedulerName ?? 'default-scheduler';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function actionOf(type: 'add' | 'update' | 'delete'): ActionType {

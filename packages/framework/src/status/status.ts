@@ -1,3 +1,4 @@
+import { shareClassAcrossCopies } from '../shared-class.js';
 /**
  * The outcome of a plugin call: a code, the reasons, and which plugin spoke. Mirrors kube-scheduler's
  * `framework.Status`. Hot paths return `null` for success instead of allocating a Status.
@@ -111,6 +112,9 @@ export class Status {
     return `${codeName(this.code)}${this.plugin ? ` (${this.plugin})` : ''}: ${this.message()}`;
   }
 }
+
+// A plugin resolving another copy of the framework returns that copy's Status: the runtime still recognizes it.
+shareClassAcrossCopies(Status, 'Status');
 
 /** True when `status` is absent (the hot-path form of success) or has code Success. */
 export function isSuccess(status: Status | null | undefined): boolean {
