@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The suite in the order `pnpm bench` runs it; each script in its own process. */
-const scripts = ['scheduler-perf.js', 'settle.js', 'scaling.js', 'micro-dispatch.js', 'micro-runtime.js', 'micro-parallelizer.js', 'micro-event-channel.js'];
+const scripts = ['scheduler-perf.js', 'settle.js', 'scaling.js', 'micro-dispatch.js', 'micro-runtime.js', 'micro-extender.js', 'micro-parallelizer.js', 'micro-event-channel.js'];
 
 function run(script: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {

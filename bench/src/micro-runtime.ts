@@ -1,5 +1,6 @@
 import {
   CycleState,
+  type ExtenderSet,
   type FilterPlugin,
   Framework,
   injectable,
@@ -40,9 +41,13 @@ const trivialPlugins: PluginModule = {
   },
 };
 
-/** A framework with one trivial Filter and one trivial Score plugin, default sampling, parallelism 16. */
-export function trivialFramework(): Framework {
+/**
+ * A framework with one trivial Filter and one trivial Score plugin, parallelism 16, default sampling (or
+ * `percentageOfNodesToScore`), with `extenders` when given.
+ */
+export function trivialFramework(options: { percentageOfNodesToScore?: number; extenders?: ExtenderSet } = {}): Framework {
   return new Framework({
+    ...options,
     profile: {
       schedulerName: 'bench',
       plugins: { multiPoint: { enabled: [{ name: 'PassFilter' }, { name: 'ConstantScore', weight: 1 }], disabled: [] } },

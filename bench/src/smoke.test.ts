@@ -1,8 +1,10 @@
 import { CycleState } from '@schedkit/framework';
+import { startScriptedExtender } from '@schedkit/framework/testing';
 import { describe, expect, it } from 'vitest';
 import { defaultFramework, HandWrittenScheduler, loadedSnapshot } from './micro-dispatch.js';
 import { measureAsync } from './micro-parallelizer.js';
 import { measureEventChannel } from './micro-event-channel.js';
+import { measureExtenderCost } from './micro-extender.js';
 import { trivialFramework } from './micro-runtime.js';
 import { overcommit, preemptionBasic, runSettle } from './run-settle.js';
 import { runWorkload } from './run-workload.js';
@@ -123,6 +125,30 @@ describe('micro-benchmarks, tiny', () => {
     expect(result.idealMs).toBe(2);
     expect(result.idealWithTimerMs).toBeGreaterThanOrEqual(2);
     expect(result.runsMs).toHaveLength(1);
+  });
+});
+
+describe('micro-extender, tiny', () => {
+  it('calls the extender once per verb per pod, with full nodes or node names', async () => {
+    const server = await startScriptedExtender((verb, body) => {
+      const args = body as { Nodes: { items: unknown[] } | null; NodeNames: string[] | null };
+      if (verb === 'filter') return { body: args.NodeNames ? { NodeNames: args.NodeNames } : { Nodes: args.Nodes } };
+      return { body: [] };
+    });
+    try {
+      const results = await measureExtenderCost(30, 20, [100], server.urlPrefix, 2);
+      expect(results.map((r) => [r.variant, r.nodesSent])).toEqual([
+        ['no extender', 0],
+        ['extender, nodeCacheCapable off', 30],
+        ['extender, nodeCacheCapable on', 30],
+      ]);
+      const sent = server.calls.filter((c) => c.verb === 'filter').map((c) => (c.body as { NodeNames: string[] | null }).NodeNames === null);
+      expect(sent).toContain(true);
+      expect(sent).toContain(false);
+      expect(server.calls.filter((c) => c.verb === 'prioritize').length).toBe(server.calls.filter((c) => c.verb === 'filter').length);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import {
   Status,
 } from '@schedkit/framework';
 import type { Explanation, FilterRow, ScoreRow } from './explanation.js';
+import { extenderCalls, extenderRejections, extenderWeights, withExtenderScores } from './explain-extenders.js';
 import type { Decision } from './simulation.js';
 import { zoneOf } from './zone.js';
 
@@ -75,13 +76,19 @@ export async function explainPod(input: ExplainInput): Promise<Explanation> {
     }
   }
 
+  // Nodes the plugins let through but an extender rejected in the pod's cycle (extenders are not called again).
+  const byExtender = extenderRejections(input.decision?.kind === 'scheduled' ? input.decision.result.extenderVerdicts : undefined);
   const nodes: FilterRow[] = input.nodes
     .map((node) => {
       const status = verdicts.get(node.metadata.name) ?? null;
-      const row: FilterRow = { node: node.metadata.name, zone: zoneOf(node), feasible: status === null, reasons: status ? [...status.reasons] : [] };
+      const rejected = status === null ? byExtender.get(node.metadata.name) : undefined;
+      const row: FilterRow = { node: node.metadata.name, zone: zoneOf(node), feasible: status === null && !rejected, reasons: status ? [...status.reasons] : [] };
       if (status) {
         if (status.plugin) row.plugin = status.plugin;
         row.code = codeName(status.code);
+      } else if (rejected) {
+        row.plugin = rejected.extender;
+        row.reasons = [rejected.message];
       }
       return row;
     })
@@ -102,6 +109,8 @@ export async function explainPod(input: ExplainInput): Promise<Explanation> {
   if (decision?.kind !== 'scheduled') return explanation;
 
   explanation.chosenNode = decision.nodeName;
+  const calls = extenderCalls(decision.result);
+  if (calls.length > 0) explanation.extenders = calls;
   const scheduled = decision.result.nodeScores;
   if (scheduled.length === 0) {
     explanation.note =
@@ -113,14 +122,18 @@ export async function explainPod(input: ExplainInput): Promise<Explanation> {
   const scoredInfos = scheduled.map((entry) => snapshot.get(entry.name)).filter((info) => info !== undefined);
   const preScore = await framework.runPreScorePlugins(state, input.pod, scoredInfos);
   if (preScore) throw preScore.asError();
-  const { scores, status } = await framework.runScorePlugins(state, input.pod, scoredInfos);
+  const { scores: pluginScores, status } = await framework.runScorePlugins(state, input.pod, scoredInfos);
   if (status) throw status.asError();
-  const weights = [...framework.scoreWeights].map(([plugin, weight]) => ({ plugin, weight }));
+  // The extenders' scores are the scheduler's own (they are not asked again), beside the plugins' columns.
+  const extenderWeight = extenderWeights(input.configuration.extenders);
+  const scores = withExtenderScores(pluginScores, scheduled, extenderWeight);
+  const scoreWeights = new Map([...framework.scoreWeights, ...extenderWeight]);
+  const weights = [...scoreWeights].map(([plugin, weight]) => ({ plugin, weight }));
   explanation.scoring = {
     weights,
     scoredNodes: scheduled.length,
     skippedPlugins: [...state.skipScorePlugins].sort(),
-    top: topRows(scores, framework.scoreWeights, decision.nodeName, input.topNodes ?? 10),
+    top: topRows(scores, scoreWeights, decision.nodeName, input.topNodes ?? 10),
     matchesScheduler: sameScores(scores, scheduled),
   };
   return explanation;

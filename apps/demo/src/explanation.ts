@@ -1,4 +1,5 @@
 /** What `--explain` reports for one pod, as data: the shapes explain.ts computes and summary, text and report print. */
+import type { ExtenderCall } from './explain-extenders.js';
 
 /** One node's Filter verdict for the explained pod. */
 export interface FilterRow {
@@ -60,4 +61,6 @@ export interface Explanation {
   };
   /** Set when the scheduler did not score (a single feasible node, or the pod's nominated node). */
   note?: string;
+  /** The extenders the scheduler called in the pod's cycle (their rejections are in `nodes`, their scores in `scoring`). */
+  extenders?: ExtenderCall[];
 }

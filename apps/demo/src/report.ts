@@ -250,6 +250,7 @@ function explanationBlock(e: Explanation): string {
       ),
     );
   }
+  if (e.extenders && e.extenders.length > 0) parts.push(extenderTable(e));
   if (e.note) parts.push(`<p class="muted">Scores: ${escapeHtml(e.note)}.</p>`);
   if (e.scoring) parts.push(scoreChart(e));
   const rows = e.nodes
@@ -257,6 +258,17 @@ function explanationBlock(e: Explanation): string {
     .join('');
   parts.push(`<details><summary>Filter verdict of every node (${count(e.nodes.length)})</summary><table><tr><th>Node</th><th>Zone</th><th>Filter</th><th>Plugin</th><th>Reason</th></tr>${rows}</table></details>`);
   return parts.join('');
+}
+
+/** The extenders called in the pod's cycle: what each was sent and what it did (their verdicts and scores are in the tables beside the plugins'). */
+export function extenderTable(e: Explanation): string {
+  const rows = (e.extenders ?? [])
+    .map((c) => {
+      const outcome = c.skipped !== undefined ? `skipped: ${c.skipped}` : c.passed !== undefined ? `${count(c.passed)} passed` : 'scored';
+      return `<tr><td>${escapeHtml(c.extender)}</td><td>${c.verb}</td><td class="num">${count(c.sent)}</td><td>${escapeHtml(outcome)}</td></tr>`;
+    })
+    .join('');
+  return `<h3>Extenders</h3><table class="extenders"><tr><th>Extender</th><th>Verb</th><th class="num">Nodes sent</th><th>Outcome</th></tr>${rows}</table>`;
 }
 
 function scoreChart(e: Explanation): string {

@@ -133,6 +133,10 @@ export function formatExplanation(e: Explanation): string[] {
       '    ',
     ),
   );
+  for (const call of e.extenders ?? []) {
+    const outcome = call.skipped !== undefined ? `skipped: ${call.skipped}` : call.passed !== undefined ? `${count(call.passed)} passed` : 'scored';
+    out.push(`  Extender ${call.extender} ${call.verb}: ${count(call.sent)} nodes sent, ${outcome}`);
+  }
   if (e.note) out.push(`  Scores: ${e.note}.`);
   if (e.scoring) {
     const s = e.scoring;

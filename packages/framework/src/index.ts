@@ -23,6 +23,11 @@ export * from './plugins/normalize.js';
 export * from './registry/define-plugin.js';
 export * from './registry/registry.js';
 export * from './registry/tokens.js';
+export * from './extender/extender.js';
+export * from './extender/extenders.js';
+export * from './extender/http-extender.js';
+export * from './extender/wire.js';
+export type { ExtenderScores, ExtenderVerdict, PreemptionCandidate } from './runtime/extender-calls.js';
 export * from './runtime/fit-error.js';
 export * from './runtime/framework.js';
 export * from './runtime/maybe-promise.js';
@@ -37,6 +42,14 @@ export * from './store/binder.js';
 export * from './store/object-lister.js';
 export * from './agent/node-agent.js';
 export { ConfigError, type ConfigIssue, formatIssue } from './config/errors.js';
+export {
+  DefaultExtenderTimeoutMs,
+  type ExtenderConfig,
+  type ExtenderManagedResource,
+  type ExtenderTLSConfig,
+  extenderIssues,
+  parseGoDuration,
+} from './config/extenders.js';
 export {
   checkKnownPlugins,
   type KnownPlugins,

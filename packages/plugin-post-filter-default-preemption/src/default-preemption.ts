@@ -57,7 +57,10 @@ export class DefaultPreemption implements PostFilterPlugin {
     const dryRun = await this.dryRun(state, pod, statuses, offset);
     if (!dryRun.eligible) return { status: Status.unschedulable(`preemption: ${dryRun.ineligibleReason}`) };
     if (dryRun.error && dryRun.candidates.length === 0) return { status: dryRun.error };
-    const chosen = dryRun.tiedCandidates[0];
+    // The preempt extenders may narrow the candidates or change their victims (kube's callExtenders).
+    const narrowed = await this.handle.processPreemptionWithExtenders(pod, dryRun.candidates);
+    if (narrowed instanceof Status) return { status: narrowed };
+    const chosen = (narrowed === dryRun.candidates ? dryRun.tiedCandidates : candidatesTiedForPreemption(narrowed))[0];
     if (!chosen) {
       const numAllNodes = this.handle.snapshot().list().length;
       return { result: { nominatedNodeName: '' }, status: Status.unschedulable(`preemption: ${noCandidateMessage(numAllNodes, dryRun.nodeStatuses)}`) };

@@ -342,7 +342,10 @@ describe('parseConfiguration: validation', () => {
       'profiles:\n- pluginConfig:\n  - {name: GCEPDLimits, args: {}}',
       'profiles[0].pluginConfig[0].name: plugin "GCEPDLimits" is no longer valid in kubescheduler.config.k8s.io/v1',
     ],
-    ['extenders:\n- urlPrefix: http://127.0.0.1:8888/', 'extenders: scheduler extenders are not supported'],
+    [
+      'extenders:\n- urlPrefix: http://127.0.0.1:8888/\n  prioritizeVerb: prioritize',
+      'extenders[0].weight: must have a positive weight applied to it, got 0',
+    ],
     ['plugins: [a, b, a]', 'plugins[2]: duplicate plugin package "a" (also plugins[0])'],
   ])('%j is rejected', (body, issue) => {
     expect(fail(body)).toBe(`${file}: ${issue}`);

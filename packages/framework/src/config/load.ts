@@ -10,8 +10,9 @@ import {
   withDefaultPluginConfig,
 } from './defaults.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { extenderIssues, extendersFromDocument } from './extenders.js';
 import { recordOrigin } from './provenance.js';
-import { checkDocumentShape, type ConfigurationDocument, type PluginsDocument, type ProfileDocument } from './schema.js';
+import { checkDocumentShape, type PluginsDocument, type ProfileDocument } from './schema.js';
 import {
   DefaultSchedulerName,
   type PluginConfigEntry,
@@ -49,7 +50,7 @@ export interface ParseConfigurationOptions extends ConfigurationDefaults {
  * `apiVersion: kubescheduler.config.k8s.io/v1` and `kind: KubeSchedulerConfiguration` are required, as kube
  * requires them. Unknown fields are errors; kube's process fields (leaderElection, clientConnection,
  * healthzBindAddress, metricsBindAddress, enableProfiling, enableContentionProfiling, delayCacheUntilActive) are
- * accepted and ignored; a non-empty `extenders` is an error, as schedkit has no extenders. The top-level
+ * accepted and ignored; `extenders` configures HTTP extenders as kube's does. The top-level
  * `plugins:` list (schedkit's extension) names plugin packages to load.
  *
  * @throws ConfigError listing every problem, each with its path (or line and column for a syntax error).
@@ -95,13 +96,16 @@ export function configurationFromDocument(input: unknown, options: ParseConfigur
     profiles: written.map((profile) => withDefaults(profile, options)),
     pluginPackages: (document.plugins ?? []).map(packageRef),
   };
+  const extenders = extendersFromDocument(document.extenders ?? []);
+  if (extenders.extenders.length > 0) configuration.extenders = extenders.extenders;
   if (options.sourcePath !== undefined) configuration.sourcePath = options.sourcePath;
 
   // Entry checks run on the profiles as written, so that paths index the user's lists, not the merged ones.
   const issues: ConfigIssue[] = [
-    ...unsupportedIssues(document),
     ...argsTypeIssues(document.profiles ?? []),
     ...settingIssues(configuration),
+    ...extenders.issues,
+    ...extenderIssues(extenders.extenders),
     ...written.flatMap((profile, index) => profileIssues(profile, `profiles[${index}]`)),
     ...crossProfileIssues(configuration.profiles),
   ];
@@ -218,13 +222,6 @@ function withoutTypeMeta(args: unknown): unknown {
   if (!('apiVersion' in args) && !('kind' in args)) return args;
   const { apiVersion: _apiVersion, kind: _kind, ...rest } = args as Record<string, unknown>;
   return rest;
-}
-
-function unsupportedIssues(document: ConfigurationDocument): ConfigIssue[] {
-  if (document.extenders && document.extenders.length > 0) {
-    return [{ path: 'extenders', message: 'scheduler extenders are not supported' }];
-  }
-  return [];
 }
 
 function readFailure(error: unknown): string {

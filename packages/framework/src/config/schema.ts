@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ConfigIssue, pathOf } from './errors.js';
+import { extenderDocumentSchema } from './extenders.js';
 import { type PluginPoint, PluginPoints, SchedulerConfigurationApiVersion, SchedulerConfigurationKind } from './types.js';
 
 /*
@@ -62,7 +63,7 @@ export const configurationDocumentSchema = z.strictObject({
   podInitialBackoffSeconds: integer.nullish(),
   podMaxBackoffSeconds: integer.nullish(),
   profiles: z.array(profileSchema).nullish(),
-  extenders: z.array(z.unknown()).nullish(),
+  extenders: z.array(extenderDocumentSchema).nullish(),
   plugins: z.array(pluginPackageSchema).nullish(),
   ...processFields,
 });

@@ -1,4 +1,5 @@
 import { type ExtensionPoint, ExtensionPoints } from '../plugins/extension-points.js';
+import type { ExtenderConfig } from './extenders.js';
 
 /** The only `apiVersion` a configuration may declare (kube-scheduler's v1 component config). */
 export const SchedulerConfigurationApiVersion = 'kubescheduler.config.k8s.io/v1';
@@ -71,6 +72,8 @@ export interface SchedulerConfiguration {
   profiles: ProfileConfig[];
   /** Plugin packages to load before building the profiles, in the order listed. */
   pluginPackages: PluginPackageRef[];
+  /** HTTP extenders every profile calls, in the order written (kube's `extenders`); absent means none. */
+  extenders?: ExtenderConfig[];
   /** Absolute path of the file the configuration was read from, if any. */
   sourcePath?: string;
 }

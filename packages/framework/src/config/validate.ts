@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { childPath, type ConfigIssue } from './errors.js';
+import { extenderIssues } from './extenders.js';
 import {
   type PluginConfigEntry,
   PluginPoints,
@@ -28,6 +29,7 @@ const removedPlugins = new Set(['AzureDiskLimits', 'CinderLimits', 'EBSLimits', 
 export function validateConfiguration(configuration: SchedulerConfiguration): ConfigIssue[] {
   return [
     ...settingIssues(configuration),
+    ...extenderIssues(configuration.extenders ?? []),
     ...configuration.profiles.flatMap((profile, index) => profileIssues(profile, `profiles[${index}]`)),
     ...crossProfileIssues(configuration.profiles),
   ];

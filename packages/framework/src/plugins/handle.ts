@@ -4,6 +4,7 @@ import type { PodInfo } from '../model/pod-info.js';
 import type { Pod } from '../model/types.js';
 import type { NodeInfo } from '../node-info/node-info.js';
 import type { NodeInfoLister } from '../node-info/snapshot.js';
+import type { PreemptionCandidate } from '../runtime/extender-calls.js';
 import type { Status } from '../status/status.js';
 import type { Binder, PodDeleter } from '../store/binder.js';
 import type { ObjectLister } from '../store/object-lister.js';
@@ -42,6 +43,11 @@ export interface Handle {
   getWaitingPod(uid: string): WaitingPod | undefined;
   /** Calls `fn` for each pod waiting at Permit. */
   iterateOverWaitingPods(fn: (pod: WaitingPod) => void): void;
+  /**
+   * Hands preemption's candidates to the preempt extenders, which may narrow them or change their victims (kube's
+   * callExtenders): the candidates left, or the Error status of a failing extender. Without extenders, the input.
+   */
+  processPreemptionWithExtenders(pod: Pod, candidates: readonly PreemptionCandidate[]): Promise<PreemptionCandidate[] | Status>;
   /** Rejects a waiting pod; returns whether it was waiting. */
   rejectWaitingPod(uid: string): boolean;
   /** Runs every Filter plugin of the profile on one node (preemption uses it to test a candidate). */

@@ -6,6 +6,7 @@ import { checkKnownPlugins, withoutUnimplementedPlugins } from '../config/known-
 import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
+import { ExtenderSet } from '../extender/extenders.js';
 import type { PodInfo } from '../model/pod-info.js';
 import type { Pod } from '../model/types.js';
 import type { NodeInfo } from '../node-info/node-info.js';
@@ -40,6 +41,7 @@ import type { Binder, PodDeleter } from '../store/binder.js';
 import type { ObjectLister } from '../store/object-lister.js';
 import { StaticObjectLister } from '../store/object-lister.js';
 import type { ScratchLease } from './cycle-scratch.js';
+import { ExtenderCalls, type PreemptionCandidate } from './extender-calls.js';
 import type { FitError } from './fit-error.js';
 import { isThenable, settle } from './maybe-promise.js';
 import type { FrameworkMetrics } from './metrics.js';
@@ -81,6 +83,11 @@ export interface FrameworkOptions {
    * the plugin (default 30,000; 0 disables). Synchronous plugins are never timed.
    */
   asyncPluginTimeoutMs?: number;
+  /**
+   * The configuration's extenders (shared by its profiles; see `buildExtenders`). Their ignoredByScheduler
+   * resources become NodeResourcesFit's `ignoredResources`, as in kube.
+   */
+  extenders?: ExtenderSet;
   /** Pods nominated to nodes by preemption: Filter counts them for pods of lower or equal priority (kube's PodNominator). */
   nominatedPods?: NominatedPods;
 }
@@ -116,6 +123,8 @@ export class Framework implements Handle {
   private normalizeScratch: NodeScore[] | undefined = [];
   /** schedulePod and the functions it calls (schedule-one.ts). */
   private readonly algorithm: SchedulingAlgorithm;
+  /** The extenders, called where kube calls them (extender-calls.ts). */
+  readonly extenders: ExtenderCalls;
 
   constructor(options: FrameworkOptions) {
     const { registry } = options;
@@ -136,7 +145,9 @@ export class Framework implements Handle {
     const unknown = checkKnownPlugins(profile, registry, index);
     if (unknown.length > 0) throw new ConfigError(unknown, options.sourceFile);
     const profileContainer = (options.container ?? rootContainer).createChildContainer();
-    const argsByName = new Map(profile.pluginConfig.map((entry) => [entry.name, entry.args]));
+    const extenders = options.extenders ?? ExtenderSet.none;
+    this.extenders = new ExtenderCalls(extenders, options.metrics);
+    const argsByName = new Map(extenders.applyIgnoredResources(profile.pluginConfig).map((entry) => [entry.name, entry.args]));
     const argIssues: ConfigIssue[] = [];
     for (const name of referencedPlugins(profile)) {
       const entryIndex = profile.pluginConfig.findIndex((entry) => entry.name === name);
@@ -181,6 +192,7 @@ export class Framework implements Handle {
       percentageOfNodesToScore: profile.percentageOfNodesToScore ?? options.percentageOfNodesToScore,
       random: this.random,
       metrics: options.metrics,
+      extenders: this.extenders,
     });
   }
 
@@ -227,6 +239,10 @@ export class Framework implements Handle {
 
   iterateOverWaitingPods(fn: (pod: WaitingPod) => void): void {
     this.waiting.forEach(fn);
+  }
+
+  processPreemptionWithExtenders(pod: Pod, candidates: readonly PreemptionCandidate[]): Promise<PreemptionCandidate[] | Status> {
+    return this.extenders.preempt(pod, candidates, this.snapshot());
   }
 
   rejectWaitingPod(uid: string): boolean {
@@ -687,6 +703,27 @@ export class Framework implements Handle {
     return runSequence('PreBind', this.guardFn, this.points.preBind as PreBindPlugin[], (p) => p.preBind(state, pod, nodeName), (plugin, status) =>
       status.code === Code.Success ? null : wrapError(`running PreBind plugin "${plugin.name}"`, plugin.name, status),
     );
+  }
+
+  /**
+   * Lets the first interested binder extender bind the pod (kube's extendersBinding, which runs before the Bind
+   * plugins): undefined when no extender bound it, null when one did, an Error status when it failed.
+   */
+  runBindExtenders(pod: Pod, nodeName: string): Promise<Status | null | undefined> {
+    return this.extenders.bind(pod, nodeName);
+  }
+
+  /**
+   * Whether the filter extenders keep `nodeInfo` for `pod` (kube's check of a nominated node). A failing
+   * extender answers false: as in kube, the pod is then tried on every node.
+   */
+  async passesFilterExtenders(pod: Pod, nodeInfo: NodeInfo, diagnosis: Diagnosis): Promise<boolean> {
+    if (!this.extenders.any) return true;
+    try {
+      return (await this.extenders.filter(pod, [nodeInfo], diagnosis)).length > 0;
+    } catch {
+      return false;
+    }
   }
 
   /** Runs Bind plugins until one does not Skip. */

@@ -45,4 +45,6 @@ export interface FrameworkMetrics {
   observeIncoming?(queue: 'active' | 'backoff' | 'unschedulable' | 'gated', event: string): void;
   /** PostFilter (preemption) ran for an unschedulable pod; `nominated` says whether it found a node. */
   observePreemption?(profile: string, nominated: boolean): void;
+  /** Duration in ms of one call to an extender (`extender` is its URL prefix; `verb` filter, prioritize, bind or preempt). */
+  observeExtender?(extender: string, verb: string, ms: number): void;
 }

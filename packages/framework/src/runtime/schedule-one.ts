@@ -10,6 +10,7 @@ import type { NodeInfoLister } from '../node-info/snapshot.js';
 import type { FilterPlugin, MaybePromise, PluginStatus } from '../plugins/extension-points.js';
 import { Code, Status } from '../status/status.js';
 import { CycleScratch, type ScratchLease } from './cycle-scratch.js';
+import { ExtenderCalls, type ExtenderVerdict } from './extender-calls.js';
 import { FitError } from './fit-error.js';
 import type { Framework } from './framework.js';
 import { isThenable } from './maybe-promise.js';
@@ -35,6 +36,8 @@ export interface ScheduleResult {
   nodeScores: NodePluginScores[];
   /** The cycle state, for the binding cycle. */
   state: CycleState;
+  /** What each extender called in the cycle did (absent without extenders). */
+  extenderVerdicts?: ExtenderVerdict[];
 }
 
 /** How a framework's algorithm picks: the node sampling, the tie-break source, the latency recorder. */
@@ -44,6 +47,8 @@ export interface SchedulingAlgorithmOptions {
   /** Random source in [0, 1) for tie-breaks. */
   random: () => number;
   metrics: FrameworkMetrics | undefined;
+  /** The configured extenders (none when absent). */
+  extenders?: ExtenderCalls;
 }
 
 /**
@@ -55,6 +60,7 @@ export class SchedulingAlgorithm {
   private readonly percentageOfNodesToScore: number | undefined;
   private readonly random: () => number;
   private readonly metrics: FrameworkMetrics | undefined;
+  private readonly extenders: ExtenderCalls;
   /** Where the next cycle's Filter starts (kube's nextStartNodeIndex), so that load spreads across nodes. */
   private nextStartNodeIndex = 0;
   /** Whether the profile scores nodes (without scoring, Filter looks for one feasible node). */
@@ -71,6 +77,7 @@ export class SchedulingAlgorithm {
     this.percentageOfNodesToScore = options.percentageOfNodesToScore;
     this.random = options.random;
     this.metrics = options.metrics;
+    this.extenders = options.extenders ?? new ExtenderCalls();
   }
 
   /**
@@ -83,20 +90,22 @@ export class SchedulingAlgorithm {
     const allNodes = snapshot.list();
     if (allNodes.length === 0) throw new Error('no nodes available to schedule pods');
     const scratch = this.scratch.acquire();
+    // Extender calls still in flight when the cycle ends (a failure elsewhere) are cancelled.
+    const cycle = this.extenders.any ? new CycleExtenders() : undefined;
     try {
       const started = this.metrics ? performance.now() : 0;
       // The statuses of nodes rejected out of order are worked out only if the pod fits nowhere (then they are read).
-      const found = await this.findFeasibleNodes(state, pod, allNodes, false, scratch?.feasible);
+      const found = await this.findFeasibleNodes(state, pod, allNodes, false, scratch?.feasible, cycle);
       if (this.metrics) this.metrics.observePoint('filter', performance.now() - started, { profile: this.framework.profileName, status: found.feasible.length > 0 ? 'Success' : 'Unschedulable' });
       if (found.feasible.length === 0) {
         throw new FitError(pod, allNodes.length, found.diagnosis);
       }
       const evaluatedNodes = found.feasible.length + found.diagnosis.nodeToStatus.size + found.unsettled;
       if (found.feasible.length === 1) {
-        return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state };
+        return { suggestedHost: found.feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, nodeScores: [], state, ...cycle?.result() };
       }
       const scoreStarted = this.metrics ? performance.now() : 0;
-      const table = await this.prioritize(state, pod, found.feasible, scratch);
+      const table = await this.prioritize(state, pod, found.feasible, scratch, cycle);
       if (this.metrics) this.metrics.observePoint('score', performance.now() - scoreStarted, { profile: this.framework.profileName, status: 'Success' });
       const suggestedHost = found.feasible[table.best(this.random)]!.name;
       const feasibleNodes = found.feasible.length;
@@ -115,9 +124,11 @@ export class SchedulingAlgorithm {
           return nodeScores;
         },
         state,
+        ...cycle?.result(),
       };
     } finally {
       scratch?.release();
+      cycle?.end();
     }
   }
 
@@ -132,7 +143,14 @@ export class SchedulingAlgorithm {
    * {@link SchedulingAlgorithm.findNodesThatPassFilters}) get their statuses only when no node fits, and `unsettled`
    * counts the rejected nodes left out of the diagnosis.
    */
-  private async findFeasibleNodes(state: CycleState, pod: Pod, allNodes: readonly NodeInfo[], completeDiagnosis: boolean, feasibleInto?: NodeInfo[]) {
+  private async findFeasibleNodes(
+    state: CycleState,
+    pod: Pod,
+    allNodes: readonly NodeInfo[],
+    completeDiagnosis: boolean,
+    feasibleInto?: NodeInfo[],
+    cycle?: CycleExtenders,
+  ) {
     const diagnosis = newDiagnosis();
     const pre = await this.framework.runPreFilterPlugins(state, pod, allNodes);
     for (const name of pre.pluginsWithNodes) diagnosis.unschedulablePlugins.add(name);
@@ -152,7 +170,12 @@ export class SchedulingAlgorithm {
       const plugins = [...diagnosis.unschedulablePlugins].sort();
       diagnosis.nodeToStatus.absentStatus = Status.unresolvable(`node(s) didn't satisfy plugin(s) ${goList(plugins)}`);
     }
-    const { feasible, rejectedOutOfOrder } = await this.findNodesThatPassFilters(state, pod, nodes, allNodes.length, diagnosis, feasibleInto);
+    const passed = await this.findNodesThatPassFilters(state, pod, nodes, allNodes.length, diagnosis, feasibleInto);
+    const rejectedOutOfOrder = passed.rejectedOutOfOrder;
+    let feasible = passed.feasible;
+    if (this.extenders.any && feasible.length > 0) {
+      feasible = await this.extenders.filter(pod, feasible, diagnosis, cycle?.signal, cycle?.verdicts);
+    }
     let unsettled = rejectedOutOfOrder?.nodes.length ?? 0;
     if (rejectedOutOfOrder !== undefined && (completeDiagnosis || feasible.length === 0)) {
       await this.settleRejections(state, pod, rejectedOutOfOrder, diagnosis);
@@ -375,13 +398,20 @@ export class SchedulingAlgorithm {
     return (await this.prioritize(state, pod, nodes)).nodePluginScores();
   }
 
-  /** {@link SchedulingAlgorithm.prioritizeNodes} as a score table (in `scratch` when given); throws on a PreScore or Score error. */
-  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease): Promise<ScoreTable> {
-    if (!this.framework.hasPlugins('score')) return ScoreTable.constant(nodes, 1);
+  /**
+   * {@link SchedulingAlgorithm.prioritizeNodes} as a score table (in `scratch` when given), the extenders' scores
+   * added (they are asked while the Score plugins run); throws on a PreScore or Score error.
+   */
+  private async prioritize(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], scratch?: ScratchLease, cycle?: CycleExtenders): Promise<ScoreTable> {
+    if (!this.framework.hasPlugins('score') && !this.extenders.any) return ScoreTable.constant(nodes, 1);
+    const asked = this.extenders.any ? this.extenders.prioritize(pod, nodes, cycle?.signal, cycle?.verdicts) : undefined;
+    // Should a plugin fail first, the extenders' answer is not awaited; it must not surface as an unhandled rejection.
+    asked?.catch(() => undefined);
     const pre = await this.framework.runPreScorePlugins(state, pod, nodes);
     if (pre) throw pre.asError();
     const { table, status } = await this.framework.scoreNodes(state, pod, nodes, scratch);
     if (status) throw status.asError();
+    if (asked) table.addExtenderScores(await asked);
     return table;
   }
 
@@ -400,6 +430,27 @@ interface RejectedOutOfOrder {
   readonly nodes: NodeInfo[];
   readonly statuses: Status[];
 }
+
+/** The extender calls of one cycle: their cancellation when the cycle ends, and their verdicts for explanations. */
+class CycleExtenders {
+  private readonly controller = new AbortController();
+  readonly verdicts: ExtenderVerdict[] = [];
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  result(): { extenderVerdicts: ExtenderVerdict[] } {
+    return { extenderVerdicts: this.verdicts };
+  }
+
+  end(): void {
+    this.controller.abort(cycleEnded);
+  }
+}
+
+/** The abort reason of extender calls still running when their cycle ended. */
+const cycleEnded = new Error('the scheduling cycle ended');
 
 /** The abort reason of a Filter run that found enough nodes (a shared value: abort() would build a DOMException). */
 const stopReason = new Error('enough feasible nodes');

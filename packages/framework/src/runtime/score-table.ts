@@ -2,6 +2,7 @@ import type { NodeInfo } from '../node-info/node-info.js';
 import { MaxNodeScore, MinNodeScore, type NodeScore, type ScorePlugin } from '../plugins/extension-points.js';
 import { Status } from '../status/status.js';
 import type { ScratchLease } from './cycle-scratch.js';
+import type { ExtenderScores } from './extender-calls.js';
 
 /** One score plugin's result on one node. */
 export interface PluginScore {
@@ -58,6 +59,18 @@ export class ScoreTable {
 
   /** Set when the table lives in a framework's `CycleScratch` (cycle-scratch.ts). */
   readonly lease: ScratchLease | undefined;
+
+  /** The extenders' scaled scores, added to the totals after the plugins' (kube's prioritizeNodes). */
+  private extenders: readonly ExtenderScores[] = [];
+
+  /** Adds the extenders' scores to the totals; call after {@link ScoreTable.sum}. */
+  addExtenderScores(extenders: readonly ExtenderScores[]): void {
+    if (extenders.length === 0) return;
+    const data = this.data;
+    const totals = this.totalsOffset;
+    for (const { scores } of extenders) for (let i = 0; i < scores.length; i++) data[totals + i]! += scores[i]!;
+    this.extenders = extenders;
+  }
 
   /** A table without plugins where every node totals `total` (kube's answer when no Score plugin is enabled). */
   static constant(nodes: readonly NodeInfo[], total: number): ScoreTable {
@@ -130,6 +143,9 @@ export class ScoreTable {
       const weight = this.weights[p]!;
       const lastNode = p < this.summedPlugins ? count : this.partialNodes;
       for (let i = 0; i < lastNode; i++) out[i]!.scores.push({ name, score: this.final(p, i) * weight, raw: this.raw(p, i) });
+    }
+    for (const { extender, scores, raw } of this.extenders) {
+      for (let i = 0; i < count; i++) out[i]!.scores.push({ name: extender, score: scores[i]!, raw: raw[i]! });
     }
     return out;
   }

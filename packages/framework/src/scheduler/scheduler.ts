@@ -2,6 +2,7 @@ import { ConfigError } from '../config/errors.js';
 import { validateCommonQueueSort, validateExpanded } from '../config/multipoint.js';
 import type { SchedulerConfiguration } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
+import { buildExtenders } from '../extender/extenders.js';
 import { PodInfo } from '../model/pod-info.js';
 import type { Node, Pod } from '../model/types.js';
 import { Snapshot } from '../node-info/snapshot.js';
@@ -10,6 +11,7 @@ import type { EnqueueExtensions, QueuedPodInfo } from '../plugins/extension-poin
 import type { Registry } from '../registry/registry.js';
 import { FitError } from '../runtime/fit-error.js';
 import { Framework } from '../runtime/framework.js';
+import { newDiagnosis } from '../runtime/node-to-status.js';
 import type { FrameworkMetrics } from '../runtime/metrics.js';
 import type { ScheduleResult } from '../runtime/schedule-one.js';
 import { WaitingPods } from '../runtime/waiting-pods.js';
@@ -204,6 +206,7 @@ export class Scheduler {
     const frameworks = new Map<string, Framework>();
     const events = new Map<string, readonly ClusterEventWithHint[]>();
     const file = configuration.sourcePath;
+    const extenders = buildExtenders(configuration.extenders ?? [], file);
     configuration.profiles.forEach((profile, profileIndex) => {
       const framework = new Framework({
         profile,
@@ -220,6 +223,7 @@ export class Scheduler {
         ...(this.options.asyncPluginTimeoutMs !== undefined ? { asyncPluginTimeoutMs: this.options.asyncPluginTimeoutMs } : {}),
         profileIndex,
         ...(file ? { sourceFile: file } : {}),
+        extenders,
       });
       try {
         validateExpanded(framework.expanded, `profiles[${profileIndex}].plugins`);
@@ -367,7 +371,7 @@ export class Scheduler {
         if (!pre.status && (!pre.result?.nodeNames || pre.result.nodeNames.has(nominated))) {
           framework.setSnapshot(this.snapshot);
           const status = await framework.runFilterPlugins(state, pod, nodeInfo);
-          if (!status) return { suggestedHost: nominated, evaluatedNodes: 1, feasibleNodes: 1, nodeScores: [], state };
+          if (!status && (await framework.passesFilterExtenders(pod, nodeInfo, newDiagnosis()))) return { suggestedHost: nominated, evaluatedNodes: 1, feasibleNodes: 1, nodeScores: [], state };
         }
       }
       state = new CycleState();
@@ -386,7 +390,10 @@ export class Scheduler {
     if (preBind) return this.abortBinding(framework, queued, state, pod, nodeName, preBind);
     const stale = this.staleBinding(queued.podInfo.pod, nodeName);
     if (stale) return this.abortBinding(framework, queued, state, pod, nodeName, stale);
-    const bind = await this.timed('bind', framework.profileName, () => framework.runBindPlugins(state, pod, nodeName));
+    const bind = await this.timed('bind', framework.profileName, async () => {
+      const byExtender = await framework.runBindExtenders(pod, nodeName);
+      return byExtender !== undefined ? byExtender : framework.runBindPlugins(state, pod, nodeName);
+    });
     if (bind) {
       const status = bind.code === Code.Skip ? Status.error(new Error('no bind plugin bound the pod')) : bind;
       return this.abortBinding(framework, queued, state, pod, nodeName, status);
