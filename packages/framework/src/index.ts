@@ -90,3 +90,4 @@ export * from './model/quantity.js';
 export * from './model/resource.js';
 export * from './model/taints.js';
 export * from './model/validation.js';
+export * from './model/volumes.js';

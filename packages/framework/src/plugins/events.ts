@@ -1,7 +1,20 @@
-import type { Node, Pod } from '../model/types.js';
+import type { Pod } from '../model/types.js';
+import type { StoreObject } from '../store/kinds.js';
 
 /** The kinds of cluster objects the scheduler watches. */
-export type EventResource = 'Pod' | 'AssignedPod' | 'UnscheduledPod' | 'Node' | 'Namespace' | 'Service' | '*';
+export type EventResource =
+  | 'Pod'
+  | 'AssignedPod'
+  | 'UnscheduledPod'
+  | 'Node'
+  | 'Namespace'
+  | 'Service'
+  | 'PersistentVolumeClaim'
+  | 'PersistentVolume'
+  | 'StorageClass'
+  | 'CSINode'
+  | 'CSIDriver'
+  | '*';
 
 /** What happened to the object (kube's ActionType), as flags that can be ORed. */
 export enum ActionType {
@@ -47,8 +60,12 @@ export enum QueueingHint {
   Queue = 1,
 }
 
-/** Decides, for one pod rejected by the plugin, whether an event may have made it schedulable. */
-export type QueueingHintFn = (pod: Pod, oldObj: Pod | Node | undefined, newObj: Pod | Node | undefined) => QueueingHint;
+/**
+ * Decides, for one pod rejected by the plugin, whether an event may have made it schedulable. The objects are of
+ * the event's resource (a Pod, a Node, a PersistentVolumeClaim...); `oldObj` is undefined for an add, `newObj`
+ * for a delete.
+ */
+export type QueueingHintFn = (pod: Pod, oldObj: StoreObject | undefined, newObj: StoreObject | undefined) => QueueingHint;
 
 /** A registered event with an optional hint; without one the pod is always requeued. */
 export interface ClusterEventWithHint {
