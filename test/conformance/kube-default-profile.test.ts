@@ -1,17 +1,17 @@
 /**
  * Conformance of schedkit's default profile with the real kube-scheduler v1.35.4.
  *
- * Every `*.jsonl.gz` file under test/fidelity/ holds scenarios (a cluster, an incoming pod) together with the
+ * `test/fidelity/kube-v1.35.4-default-profile.jsonl.gz` holds scenarios (a cluster, an incoming pod) together with the
  * decisions the real kube-scheduler framework made for them (see test/fidelity/README.md). For each scenario this
  * test builds the default profile through the public API (Registry + registerDefaultPlugins + defaultConfiguration
  * + Framework) and checks, through the framework runtime, every decision kube recorded: PreFilter's verdict, node
  * set and skipped plugins; each node's Filter verdict; the feasible nodes; PreScore's skipped plugins; each plugin's
  * raw and final score on each feasible node; and the best nodes.
  *
- * Plugins that are not part of schedkit are left out of the comparison: the volume plugins (VolumeRestrictions,
- * NodeVolumeLimits, VolumeBinding, VolumeZone and the cloud-disk limits) and DynamicResources. The scenarios have
- * no volumes and no resource claims, so in kube those plugins only ever skip, pass or score 0; the test asserts
- * that DynamicResources indeed scores 0 everywhere before leaving it out.
+ * DynamicResources, which schedkit does not implement, is left out of the comparison. The scenarios have no resource
+ * claims, so in kube it only ever skips, passes or scores 0; the test asserts that it indeed scores 0 everywhere
+ * before leaving it out. The volume plugins are compared like every other plugin (these scenarios have no volumes,
+ * so kube skips them).
  *
  * An afterAll prints a per-plugin pass/fail tally of the same checks.
  */
@@ -31,19 +31,11 @@ import { type FidelityScenario, loadFidelityScenarios, type RecordedFilterVerdic
 import { defaultConfiguration, registerDefaultPlugins } from '@schedkit/preset-default';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const fidelityDirectory = fileURLToPath(new URL('../fidelity/', import.meta.url));
+/** The default-profile scenarios (the v2 file, with other configurations, has its own tests). */
+const fidelityFile = fileURLToPath(new URL('../fidelity/kube-v1.35.4-default-profile.jsonl.gz', import.meta.url));
 
-/** kube's default plugins that schedkit does not implement (no volumes, no dynamic resource allocation). */
-const pluginsOutsideSchedkit: ReadonlySet<string> = new Set([
-  'VolumeRestrictions',
-  'EBSLimits',
-  'GCEPDLimits',
-  'NodeVolumeLimits',
-  'AzureDiskLimits',
-  'VolumeBinding',
-  'VolumeZone',
-  'DynamicResources',
-]);
+/** kube's default plugins that schedkit does not implement (no dynamic resource allocation). */
+const pluginsOutsideSchedkit: ReadonlySet<string> = new Set(['DynamicResources']);
 
 /** A Filter verdict as compared: the code's name, the first rejecting plugin (null if none) and its reasons. */
 interface Verdict {
@@ -277,7 +269,7 @@ function printTally(total: number): void {
 
 // ---- The checks ------------------------------------------------------------------------------------------------
 
-const scenarios = loadFidelityScenarios(fidelityDirectory);
+const scenarios = loadFidelityScenarios(fidelityFile);
 
 it('finds the recorded scenarios', () => {
   expect(scenarios.length).toBeGreaterThan(0);

@@ -284,7 +284,11 @@ export class Framework implements Handle {
         }
         if (outcome.code !== Code.Success) {
           outcome.withPlugin(plugin.name);
-          if (outcome.code === Code.UnschedulableAndUnresolvable) return { result: null, status: outcome, pluginsWithNodes };
+          if (outcome.code === Code.UnschedulableAndUnresolvable) {
+            // The cycle ends here; the plugins that skipped before the rejection stay readable for diagnosis.
+            state.skipFilterPlugins = skip;
+            return { result: null, status: outcome, pluginsWithNodes };
+          }
           if (outcome.code === Code.Unschedulable) {
             returnStatus = outcome;
             continue;
