@@ -14,4 +14,5 @@ export * from './plugin-fidelity.js';
 export * from './plugin-tester.js';
 export * from './pod-builder.js';
 export * from './selector-builders.js';
+export * from './storage-builders.js';
 export { clusterStoreContract, type StoreContractCase, type StoreUnderTest } from './store-contract.js';
