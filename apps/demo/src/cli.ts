@@ -81,10 +81,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .command('simulate')
       .description('read real manifests (kubectl get nodes/pods -o yaml or json) and show where the pending pods would go')
       .requiredOption('--nodes <file>', 'the nodes: a List, JSON, or multi-document YAML')
-      .requiredOption('--pods <file>', 'the pods: bound pods occupy their nodes, pending ones are scheduled')
+      .requiredOption('--pods <file>', 'the pods: bound pods occupy their nodes, pending ones are scheduled; Deployments, StatefulSets, DaemonSets, Jobs and CronJobs become the pods their controllers make')
+      .option('--no-expand', 'do not expand workloads into pods (each is skipped with a warning)')
       .exitOverride(),
   ).action(async (raw: Record<string, unknown>) => {
-    const result = await runSimulate({ ...common(raw), nodes: raw.nodes as string, pods: raw.pods as string }, output);
+    const result = await runSimulate({ ...common(raw), nodes: raw.nodes as string, pods: raw.pods as string, expand: raw.expand !== false }, output);
     setExit(finish(result));
   });
   return program;

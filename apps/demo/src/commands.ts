@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DefaultSchedulerName, objectKey, type Node, type Pod } from '@schedkit/framework';
+import { formatOwners, groupByOwner } from './owners.js';
+import type { StoreEntry } from './simulation.js';
 import { checkGangProfile, chooseProfile, type LoadedConfiguration, loadConfiguration, readConfigurationFile } from './configuration.js';
 import { errorLines, InputError } from './errors.js';
 import { type Explanation, explainPod } from './explain.js';
-import { readNodes, readPods } from './manifests.js';
+import { readCluster } from './cluster-input.js';
 import { createProgress, type Progress } from './progress.js';
 import { SeededRandom } from './random.js';
 import { renderReport, writeReportAtomically } from './report.js';
@@ -38,6 +40,8 @@ export interface RunOptions extends CommonOptions {
 export interface SimulateOptions extends CommonOptions {
   nodes: string;
   pods: string;
+  /** Expand workloads (Deployments, StatefulSets, ...) into the pods their controllers make (default true). */
+  expand?: boolean;
 }
 
 /** Where the commands write. */
@@ -82,19 +86,17 @@ export async function runSimulate(options: SimulateOptions, output: Output): Pro
   await checkCommon(options);
   const loaded = await loadConfiguration({ ...(options.config ? { file: options.config } : {}), gangs: 0 });
   const profile = options.profile === undefined ? undefined : chooseProfile(loaded.configuration, options.profile, loaded.source);
-  const nodesRead = await readNodes(options.nodes);
-  const podsRead = await readPods(options.pods);
-  if (nodesRead.objects.length === 0) throw new InputError(`${options.nodes}: no Node objects found`);
-  const warnings = [...nodesRead.warnings, ...podsRead.warnings];
+  const cluster = await readCluster(options, new SeededRandom(options.seed ^ 0x5eed).asFunction());
+  const warnings = [...loaded.warnings, ...cluster.warnings];
 
-  const nodeNames = new Set(nodesRead.objects.map((node) => node.metadata.name));
+  const nodeNames = new Set(cluster.nodes.map((node) => node.metadata.name));
   const profiles = new Set(loaded.configuration.profiles.map((p) => p.schedulerName));
   const boundPods: Pod[] = [];
   const pendingPods: Pod[] = [];
   let finished = 0;
   let elsewhere = 0;
   const otherSchedulers = new Map<string, number>();
-  for (const pod of podsRead.objects) {
+  for (const pod of cluster.pods) {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       finished++;
@@ -120,9 +122,11 @@ export async function runSimulate(options: SimulateOptions, output: Output): Pro
     options,
     loaded,
     profile: profile ?? loaded.configuration.profiles[0]!.schedulerName,
-    nodes: nodesRead.objects,
+    nodes: cluster.nodes,
     boundPods,
     pendingPods,
+    objects: cluster.objects,
+    owners: cluster.owners,
     warnings,
     gangs: 0,
     output,
@@ -149,6 +153,10 @@ interface Execution {
   nodes: Node[];
   boundPods: Pod[];
   pendingPods: Pod[];
+  /** Cluster objects other than nodes and pods (PriorityClasses, PDBs, Namespaces, claims...) for the store. */
+  objects?: readonly StoreEntry[];
+  /** The workload owning each pod, by pod key, for the summary's grouping. */
+  owners?: ReadonlyMap<string, string>;
   warnings: string[];
   gangs: number;
   output: Output;
@@ -172,6 +180,7 @@ async function execute(run: Execution): Promise<CommandResult> {
     nodes: run.nodes,
     boundPods: run.boundPods,
     pendingPods: run.pendingPods,
+    ...(run.objects ? { objects: run.objects } : {}),
     configuration: loaded.configuration,
     registry: loaded.registry,
     random: random.asFunction(),
@@ -223,11 +232,13 @@ async function execute(run: Execution): Promise<CommandResult> {
     warnings: run.warnings,
   });
   if (options.report) await writeReportAtomically(options.report, renderReport(summary));
+  const owners = run.owners ? groupByOwner(result, run.pendingPods, run.owners) : undefined;
   if (options.json) {
-    output.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    output.stdout.write(`${JSON.stringify(owners ? { ...summary, owners } : summary, null, 2)}\n`);
   } else {
     output.stdout.write(formatSummary(summary));
     if (run.mode === 'simulate') output.stdout.write(formatPlacements(result, run.pendingPods));
+    if (owners && owners.length > 0) output.stdout.write(formatOwners(owners));
     if (options.report) output.stdout.write(`\nReport written to ${options.report}\n`);
     if (run.mode === 'synthetic') output.stdout.write(`\nRun it again with --seed ${options.seed} for the same placement.\n`);
   }

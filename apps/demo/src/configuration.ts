@@ -7,6 +7,8 @@ import {
   parseConfiguration,
   Registry,
   type SchedulerConfiguration,
+  unimplementedPluginsIn,
+  unimplementedPluginsWarning,
   validateCommonQueueSort,
   validateExpanded,
 } from '@schedkit/framework';
@@ -43,6 +45,8 @@ export interface LoadedConfiguration {
   source: string;
   /** Plugin modules already in the registry, by module name (a reload loads only new ones). */
   loadedModules: Set<string>;
+  /** What the configuration means that the user should know (kube plugins schedkit does not have yet). */
+  warnings: string[];
 }
 
 /**
@@ -67,14 +71,14 @@ export async function loadConfiguration(options: { file?: string; gangs: number 
   const { registry, loadedModules } = demoRegistry();
   if (options.file) {
     const configuration = await readConfigurationFile(options.file, registry, loadedModules);
-    return { configuration, registry, source: options.file, loadedModules };
+    return { configuration, registry, source: options.file, loadedModules, warnings: unimplementedWarnings(configuration, registry, options.file) };
   }
   if (options.gangs > 0) {
     const configuration = parseConfiguration(GangConfiguration, { defaultPlugins, defaultPluginConfig, file: 'built-in gang configuration' });
     checkProfiles(configuration, registry, undefined);
-    return { configuration, registry, source: "kube's default configuration with Coscheduling", loadedModules };
+    return { configuration, registry, source: "kube's default configuration with Coscheduling", loadedModules, warnings: [] };
   }
-  return { configuration: defaultConfiguration(), registry, source: "kube's default configuration", loadedModules };
+  return { configuration: defaultConfiguration(), registry, source: "kube's default configuration", loadedModules, warnings: [] };
 }
 
 /**
@@ -147,4 +151,10 @@ function withFile(file: string | undefined, check: () => void): void {
     if (error instanceof ConfigError && file && !error.file) throw new ConfigError(error.issues, file);
     throw error;
   }
+}
+
+/** The warning for kube plugins the configuration names that schedkit does not have (none when it names none). */
+function unimplementedWarnings(configuration: SchedulerConfiguration, registry: Registry, file: string): string[] {
+  const warning = unimplementedPluginsWarning(unimplementedPluginsIn(configuration, (name) => registry.has(name)));
+  return warning ? [`${file}: ${warning}`] : [];
 }

@@ -10,8 +10,13 @@ import {
   Scheduler,
   type SchedulerConfiguration,
   type SchedulerEvent,
+  type StoreKind,
+  type StoreKinds,
 } from '@schedkit/framework';
 import { LatencyRecorder, type LatencyFigures } from './latency.js';
+
+/** One object for the store other than a node or a pod (a PriorityClass, a PDB, a Namespace, a claim...). */
+export type StoreEntry = { [K in StoreKind]: { kind: K; object: StoreKinds[K] } }[StoreKind];
 
 /** What to schedule, and with what. */
 export interface SimulationOptions {
@@ -20,6 +25,8 @@ export interface SimulationOptions {
   boundPods: readonly Pod[];
   /** Pods to schedule, in arrival order. */
   pendingPods: readonly Pod[];
+  /** The cluster's other objects, in the store before the nodes. */
+  objects?: readonly StoreEntry[];
   configuration: SchedulerConfiguration;
   registry: Registry;
   /** Tie-breaks among equally scored nodes use this seeded random source. */
@@ -141,6 +148,7 @@ export class Simulation {
   /** Runs the whole simulation once. */
   async run(): Promise<SimulationResult> {
     const { nodes, boundPods, pendingPods } = this.options;
+    for (const entry of this.options.objects ?? []) this.store.applyObject(entry.kind, entry.object as never);
     for (const node of nodes) this.store.applyNode(node);
     for (const pod of boundPods) this.store.applyPod(pod);
     const unwatch = this.store.watch((events) => {

@@ -8,6 +8,9 @@ export * from './cycle-state/cycle-state.js';
 export * from './di.js';
 export * from './model/types.js';
 export * from './model/cluster-objects.js';
+export * from './model/defaults.js';
+export * from './model/admission.js';
+export * from './model/object-validation.js';
 export * from './node-info/host-ports.js';
 export * from './node-info/node-info.js';
 export * from './node-info/snapshot.js';
@@ -32,7 +35,15 @@ export * from './store/binder.js';
 export * from './store/object-lister.js';
 export * from './agent/node-agent.js';
 export { ConfigError, type ConfigIssue, formatIssue } from './config/errors.js';
-export { checkKnownPlugins } from './config/known-plugins.js';
+export {
+  checkKnownPlugins,
+  closestName,
+  KubePluginNames,
+  UnimplementedKubePlugins,
+  unimplementedPluginsIn,
+  unimplementedPluginsWarning,
+  withoutUnimplementedPlugins,
+} from './config/known-plugins.js';
 export {
   type ConfigurationDefaults,
   configurationFromDocument,

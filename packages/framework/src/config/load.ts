@@ -100,6 +100,7 @@ export function configurationFromDocument(input: unknown, options: ParseConfigur
   // Entry checks run on the profiles as written, so that paths index the user's lists, not the merged ones.
   const issues: ConfigIssue[] = [
     ...unsupportedIssues(document),
+    ...argsTypeIssues(document.profiles ?? []),
     ...settingIssues(configuration),
     ...written.flatMap((profile, index) => profileIssues(profile, `profiles[${index}]`)),
     ...crossProfileIssues(configuration.profiles),
@@ -143,7 +144,7 @@ function profilesAsWritten(profiles: readonly ProfileDocument[]): ProfileConfig[
       schedulerName,
       plugins: pluginsAsWritten(document.plugins, `${path}.plugins`),
       pluginConfig: (document.pluginConfig ?? []).map((entry, j) => {
-        const copy: PluginConfigEntry = { name: entry.name, args: entry.args };
+        const copy: PluginConfigEntry = { name: entry.name, args: withoutTypeMeta(entry.args) };
         recordOrigin(copy, { path: `${path}.pluginConfig[${j}]` });
         return copy;
       }),
@@ -185,6 +186,38 @@ function packageRef(entry: string | [string, unknown]): PluginPackageRef {
   if (typeof entry === 'string') return { specifier: entry };
   const [specifier, options] = entry;
   return options === undefined ? { specifier } : { specifier, options };
+}
+
+/**
+ * Plugin args may carry `apiVersion` and `kind`, as `kube-scheduler --write-config-to` writes them: the kind must
+ * be the plugin's (`<plugin>Args`, e.g. NodeResourcesFitArgs), and the version the configuration's group.
+ */
+function argsTypeIssues(profiles: readonly ProfileDocument[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  profiles.forEach((profile, i) => {
+    (profile.pluginConfig ?? []).forEach((entry, j) => {
+      const args = entry.args;
+      if (typeof args !== 'object' || args === null || Array.isArray(args)) return;
+      const { apiVersion, kind } = args as { apiVersion?: unknown; kind?: unknown };
+      const path = `profiles[${i}].pluginConfig[${j}].args`;
+      const expected = `${entry.name}Args`;
+      if (kind !== undefined && kind !== expected) {
+        issues.push({ path: `${path}.kind`, message: `args of kind ${JSON.stringify(kind)} do not match plugin "${entry.name}" (its args are ${expected})` });
+      }
+      if (apiVersion !== undefined && (typeof apiVersion !== 'string' || !apiVersion.startsWith('kubescheduler.config.k8s.io/') && !apiVersion.includes('/'))) {
+        issues.push({ path: `${path}.apiVersion`, message: `must be an API group version such as ${SchedulerConfigurationApiVersion}, got ${JSON.stringify(apiVersion)}` });
+      }
+    });
+  });
+  return issues;
+}
+
+/** Plugin args without the `apiVersion`/`kind` that typed them (plugins' schemas read the fields only). */
+function withoutTypeMeta(args: unknown): unknown {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return args;
+  if (!('apiVersion' in args) && !('kind' in args)) return args;
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = args as Record<string, unknown>;
+  return rest;
 }
 
 function unsupportedIssues(document: ConfigurationDocument): ConfigIssue[] {

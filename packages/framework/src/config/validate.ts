@@ -9,10 +9,14 @@ import {
   SchedulerConfigurationApiVersion,
 } from './types.js';
 
-/** The lowest score weight a configuration may give. kube reads an explicit 0 as 1; we reject it. */
-export const MinScoreWeight = 1;
-/** The highest score weight a configuration may give (kube only guards against overflow of the total). */
-export const MaxScoreWeight = 100;
+/** The lowest score weight a configuration may give: kube reads 0 (and an absent weight) as 1. */
+export const MinScoreWeight = 0;
+/**
+ * The highest score weight a configuration may give: any int32, as kube's v1 field is an int32 (kube's only
+ * other bound is that the weighted total of all score plugins must not overflow int64, which int32 weights
+ * times a node score of 100 cannot reach with fewer than 4 * 10⁷ plugins).
+ */
+export const MaxScoreWeight = 2_147_483_647;
 
 /** In-tree plugins kube's v1 configuration rejects by name at the extension points and in pluginConfig. */
 const removedPlugins = new Set(['AzureDiskLimits', 'CinderLimits', 'EBSLimits', 'GCEPDLimits']);
@@ -32,13 +36,15 @@ export function validateConfiguration(configuration: SchedulerConfiguration): Co
 /** Checks the global settings: parallelism, percentage of nodes to score, backoffs, plugin packages. */
 export function settingIssues(configuration: SchedulerConfiguration): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (!(configuration.parallelism > 0)) issues.push({ path: 'parallelism', message: 'must be greater than 0' });
+  if (!(configuration.parallelism > 0)) {
+    issues.push({ path: 'parallelism', message: `Invalid value: ${configuration.parallelism}: should be an integer value greater than zero` });
+  }
   checkPercentage(configuration.percentageOfNodesToScore, 'percentageOfNodesToScore', issues);
   if (!(configuration.podInitialBackoffSeconds > 0)) {
-    issues.push({ path: 'podInitialBackoffSeconds', message: 'must be greater than 0' });
+    issues.push({ path: 'podInitialBackoffSeconds', message: `Invalid value: ${configuration.podInitialBackoffSeconds}: must be greater than 0` });
   }
   if (configuration.podMaxBackoffSeconds < configuration.podInitialBackoffSeconds) {
-    issues.push({ path: 'podMaxBackoffSeconds', message: 'must be greater than or equal to podInitialBackoffSeconds' });
+    issues.push({ path: 'podMaxBackoffSeconds', message: `Invalid value: ${configuration.podMaxBackoffSeconds}: must be greater than or equal to PodInitialBackoffSeconds` });
   }
   const seen = new Map<string, number>();
   configuration.pluginPackages.forEach((ref, index) => {
@@ -53,7 +59,7 @@ export function settingIssues(configuration: SchedulerConfiguration): ConfigIssu
 
 /**
  * Checks one profile's own fields: a non-empty name, its percentage, no plugin enabled twice at a point,
- * score and multiPoint weights that are integers in [1, 100], no plugin removed from v1, one pluginConfig entry
+ * score and multiPoint weights that are int32 values of at least 0 (0 means 1, as kube reads it), no plugin removed from v1, one pluginConfig entry
  * per plugin. `path` is the profile's path, e.g. `profiles[0]`.
  */
 export function profileIssues(profile: ProfileConfig, path: string): ConfigIssue[] {
@@ -152,12 +158,13 @@ function pluginConfigIssues(pluginConfig: readonly PluginConfigEntry[], path: st
 }
 
 function checkPercentage(value: number, path: string, issues: ConfigIssue[]): void {
-  if (!(value >= 0 && value <= 100)) issues.push({ path, message: 'must be between 0 and 100' });
+  if (!(value >= 0 && value <= 100)) issues.push({ path, message: `Invalid value: ${value}: not in valid range [0-100]` });
 }
 
 function checkWeight(weight: number): string | undefined {
-  if (!Number.isInteger(weight)) return 'must be an integer';
-  if (weight < MinScoreWeight || weight > MaxScoreWeight) return `must be between ${MinScoreWeight} and ${MaxScoreWeight}`;
+  if (!Number.isInteger(weight)) return `Invalid value: ${weight}: must be an integer`;
+  if (weight < MinScoreWeight) return `Invalid value: ${weight}: must be greater than or equal to 0 (0 means 1)`;
+  if (weight > MaxScoreWeight) return `Invalid value: ${weight}: must fit in an int32 (at most ${MaxScoreWeight})`;
   return undefined;
 }
 

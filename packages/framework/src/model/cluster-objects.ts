@@ -5,7 +5,7 @@
  * sources that point at them. As in `types.ts`, field names and nesting are the API's own, restricted to what
  * scheduling reads; quantities stay strings.
  */
-import type { LabelSelector, Labels, NodeSelector, ObjectMeta, ResourceList } from './types.js';
+import type { LabelSelector, Labels, NodeSelector, ObjectMeta, ResourceList, Toleration } from './types.js';
 
 /** `scheduling.k8s.io/v1` PriorityClass: resolves a pod's `priorityClassName` to its priority. */
 export interface PriorityClass {
@@ -197,4 +197,17 @@ export interface Volume {
   rbd?: { monitors: string[]; image: string; pool?: string; readOnly?: boolean; [field: string]: unknown } | null;
   iscsi?: { targetPortal: string; iqn: string; lun: number; readOnly?: boolean; [field: string]: unknown } | null;
   [source: string]: unknown;
+}
+
+/**
+ * `node.k8s.io/v1` RuntimeClass: admission copies its `overhead.podFixed` into the pod's `spec.overhead` and merges
+ * its `scheduling` constraints into the pod's node selector and tolerations.
+ */
+export interface RuntimeClass {
+  apiVersion?: string;
+  kind?: 'RuntimeClass';
+  metadata: ObjectMeta;
+  handler: string;
+  overhead?: { podFixed?: ResourceList | null } | null;
+  scheduling?: { nodeSelector?: Labels | null; tolerations?: Toleration[] | null } | null;
 }

@@ -179,6 +179,8 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   /** The pod's volumes: claims and disks that the volume plugins check. */
   volumes?: Volume[];
+  /** The RuntimeClass whose overhead and scheduling constraints admission applies (see `admitPod`). */
+  runtimeClassName?: string;
 }
 
 export interface PodCondition {

@@ -1,7 +1,7 @@
 import { Parallelizer } from '@schedkit/parallelizer';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { type ConfigIssue, ConfigError } from '../config/errors.js';
-import { checkKnownPlugins } from '../config/known-plugins.js';
+import { checkKnownPlugins, withoutUnimplementedPlugins } from '../config/known-plugins.js';
 import { type ExpandedPlugins, expandPlugins } from '../config/multipoint.js';
 import type { ProfileConfig } from '../config/types.js';
 import { CycleState } from '../cycle-state/cycle-state.js';
@@ -116,7 +116,9 @@ export class Framework implements Handle {
   private readonly algorithm: SchedulingAlgorithm;
 
   constructor(options: FrameworkOptions) {
-    const { profile, registry } = options;
+    const { registry } = options;
+    // kube plugins schedkit lacks are left out (the loader warns about them), unless a package registered them.
+    const profile = withoutUnimplementedPlugins(options.profile, (name) => registry.has(name));
     this.profileName = profile.schedulerName;
     this.objects = options.objects ?? new StaticObjectLister();
     this.parallelizer = new Parallelizer(options.parallelism ?? 16);
@@ -129,7 +131,7 @@ export class Framework implements Handle {
     this.guardFn = (value, point, plugin) => this.guard(value, point, plugin);
 
     const index = options.profileIndex ?? 0;
-    const unknown = checkKnownPlugins(profile, (name) => registry.has(name), index);
+    const unknown = checkKnownPlugins(profile, (name) => registry.has(name), index, registry.names());
     if (unknown.length > 0) throw new ConfigError(unknown, options.sourceFile);
     const profileContainer = (options.container ?? rootContainer).createChildContainer();
     const argsByName = new Map(profile.pluginConfig.map((entry) => [entry.name, entry.args]));
