@@ -75,11 +75,23 @@ async function* readYamlStream(file: string, onHeader: (header: ListHeader) => v
   let lineNumber = 0;
   let started = false;
 
+  /** Items that define anchors, kept as written: a later item's aliases are resolved against them. */
+  let anchorItems: string[] = [];
   function* flushItem(): Generator<SourceValue> {
     if (!item) return;
     const text = item.join('\n');
     item = undefined;
-    yield* parseChunk(file, text, document, itemStart - 1, 2, items);
+    let value: unknown;
+    try {
+      value = parseValue(file, dedent(text), document, itemStart - 1, 2);
+    } catch (error) {
+      if (!(error instanceof UnresolvedAlias)) throw error;
+      // Aliases across items (hand-edited Lists): parse the anchor-defining items with this one, as one list.
+      const list = parseValue(file, [...anchorItems, text].join('\n'), document, 0, 0) as unknown[];
+      value = list[list.length - 1];
+    }
+    if (/&[^\s,[\]{}]/.test(text)) anchorItems.push(text);
+    if (value !== null && value !== undefined) yield { value, document, item: items };
     items++;
   }
   function* flushDocument(): Generator<SourceValue> {
@@ -89,11 +101,12 @@ async function* readYamlStream(file: string, onHeader: (header: ListHeader) => v
       const value = parseValue(file, text, document, headerStart - 1, 0);
       onHeader({ document, value, items });
     } else if (text.trim() !== '') {
-      yield* parseChunk(file, text, document, headerStart - 1, 0, undefined);
+      yield* parseChunk(file, text, document, headerStart - 1);
     }
     header = [];
     inItems = false;
     items = 0;
+    anchorItems = [];
   }
 
   for await (const raw of lines) {
@@ -118,7 +131,7 @@ async function* readYamlStream(file: string, onHeader: (header: ListHeader) => v
     if (inItems) {
       if (line === '-' || line.startsWith('- ')) {
         yield* flushItem();
-        item = [line.length > 1 ? `  ${line.slice(2)}` : ''];
+        item = [line];
         itemStart = lineNumber;
         continue;
       }
@@ -142,19 +155,21 @@ async function* readYamlStream(file: string, onHeader: (header: ListHeader) => v
   yield* flushDocument();
 }
 
-function* parseChunk(file: string, text: string, document: number, lineOffset: number, columnOffset: number, item: number | undefined): Generator<SourceValue> {
-  const value = parseValue(file, item === undefined ? text : dedent(text), document, lineOffset, columnOffset);
-  if (value === null || value === undefined) return;
-  yield item === undefined ? { value, document } : { value, document, item };
+function* parseChunk(file: string, text: string, document: number, lineOffset: number): Generator<SourceValue> {
+  const value = parseValue(file, text, document, lineOffset, 0);
+  if (value !== null && value !== undefined) yield { value, document };
 }
 
 /** An item's lines without the two columns of the `- ` that opened it. */
 function dedent(text: string): string {
   return text
     .split('\n')
-    .map((line) => (line.startsWith('  ') ? line.slice(2) : line))
+    .map((line, i) => (i === 0 ? (line.length > 1 ? line.slice(2) : '') : line.startsWith('  ') ? line.slice(2) : line))
     .join('\n');
 }
+
+/** An alias whose anchor is outside the text parsed. */
+class UnresolvedAlias extends InputError {}
 
 function parseValue(file: string, text: string, document: number, lineOffset: number, columnOffset: number): unknown {
   const lineCounter = new LineCounter();
@@ -169,7 +184,8 @@ function parseValue(file: string, text: string, document: number, lineOffset: nu
     return parsed.toJS({ maxAliasCount: MaxAliasCount });
   } catch (error) {
     const message = (error as Error).message;
-    if (/alias/i.test(message)) {
+    if (message.startsWith('Unresolved alias')) throw new UnresolvedAlias(`${file}: document ${document}: ${message}`);
+    if (/excessive alias/i.test(message)) {
       throw new InputError(`${file}: document ${document}: refused: its YAML aliases expand too much (more than ${MaxAliasCount} alias uses; an alias bomb?)`);
     }
     throw new InputError(`${file}: document ${document}: ${message}`);

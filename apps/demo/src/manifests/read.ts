@@ -20,7 +20,7 @@ import { InputError } from '../errors.js';
 import { generateName } from '../workloads/names.js';
 import { type ListHeader, readDocuments } from './documents.js';
 import { isManifestKind, type ManifestKind, resourceName, versionError } from './kinds.js';
-import { apply, describe, isObject, metadataRules, nodeRules, podRules, type Rule, type RuleSet, workloadRules } from './rules.js';
+import { apply, describe, isObject, metadataRules, nodeRules, podRules, type Rule, workloadRules } from './rules.js';
 
 /** One object read from a manifest, defaulted and validated, with where it was written. */
 export interface ManifestObject {
@@ -76,9 +76,6 @@ const clusterScopedKinds: ReadonlySet<ManifestKind> = new Set([
   'CSIDriver',
   'RuntimeClass',
 ]);
-
-/** Kinds read as written apart from their metadata (schedkit reads most of what they hold). */
-const wholeObject: RuleSet = { apiVersion: 'keep', kind: 'keep', metadata: metadataRules };
 
 /**
  * Reads every object of the given manifest files (`kubectl get -o yaml/json` output, Lists, multi-document YAML,
@@ -160,9 +157,11 @@ function readObject(file: string, location: string, kind: ManifestKind, value: R
   const label = typeof meta.name === 'string' && meta.name !== '' ? (clusterScopedKinds.has(kind) ? meta.name : `${meta.namespace}/${meta.name}`) : '(no name)';
   const described = `${location} (${kind} ${label})`;
   const where = `${file}: ${described}`;
-  const rules: Rule = kind === 'Pod' ? podRules : kind === 'Node' ? nodeRules : (workloadRules[kind] ?? wholeObject);
-  const kept = apply(rules, { ...value, metadata: meta }, '', unknown, described, file) as Record<string, unknown>;
-  if (rules === wholeObject) for (const [field, child] of Object.entries(value)) if (!(field in kept) && field !== 'metadata') kept[field] = child;
+  const rules: Rule | undefined = kind === 'Pod' ? podRules : kind === 'Node' ? nodeRules : workloadRules[kind];
+  // Kinds without rules are kept as written but for their metadata.
+  const kept = rules
+    ? (apply(rules, { ...value, metadata: meta }, '', unknown, described, file) as Record<string, unknown>)
+    : { ...value, metadata: apply(metadataRules, meta, 'metadata', unknown, described, file) };
   const { object, errors } = defaultAndValidate(kind, kept);
   if (errors.length > 0) throw new InputError(`${where}: ${formatFieldError(errors[0]!)}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
   return { kind, object: object as ManifestObject['object'], where, file };

@@ -289,14 +289,14 @@ describe('parseConfiguration: validation', () => {
   const fail = (body: string) => errorOf(() => parseConfiguration(header + body, { ...withKubeDefaults, file }));
 
   it.each([
-    ['parallelism: 0', 'parallelism: must be greater than 0'],
-    ['parallelism: -4', 'parallelism: must be greater than 0'],
-    ['percentageOfNodesToScore: 101', 'percentageOfNodesToScore: must be between 0 and 100'],
-    ['percentageOfNodesToScore: -1', 'percentageOfNodesToScore: must be between 0 and 100'],
-    ['profiles:\n- percentageOfNodesToScore: 150', 'profiles[0].percentageOfNodesToScore: must be between 0 and 100'],
-    ['podInitialBackoffSeconds: 0', 'podInitialBackoffSeconds: must be greater than 0'],
-    ['podInitialBackoffSeconds: 5\npodMaxBackoffSeconds: 4', 'podMaxBackoffSeconds: must be greater than or equal to podInitialBackoffSeconds'],
-    ['podInitialBackoffSeconds: 20', 'podMaxBackoffSeconds: must be greater than or equal to podInitialBackoffSeconds'],
+    ['parallelism: 0', 'parallelism: Invalid value: 0: should be an integer value greater than zero'],
+    ['parallelism: -4', 'parallelism: Invalid value: -4: should be an integer value greater than zero'],
+    ['percentageOfNodesToScore: 101', 'percentageOfNodesToScore: Invalid value: 101: not in valid range [0-100]'],
+    ['percentageOfNodesToScore: -1', 'percentageOfNodesToScore: Invalid value: -1: not in valid range [0-100]'],
+    ['profiles:\n- percentageOfNodesToScore: 150', 'profiles[0].percentageOfNodesToScore: Invalid value: 150: not in valid range [0-100]'],
+    ['podInitialBackoffSeconds: 0', 'podInitialBackoffSeconds: Invalid value: 0: must be greater than 0'],
+    ['podInitialBackoffSeconds: 5\npodMaxBackoffSeconds: 4', 'podMaxBackoffSeconds: Invalid value: 4: must be greater than or equal to PodInitialBackoffSeconds'],
+    ['podInitialBackoffSeconds: 20', 'podMaxBackoffSeconds: Invalid value: 10: must be greater than or equal to PodInitialBackoffSeconds'],
     ['profiles:\n- schedulerName: ""', 'profiles[0].schedulerName: is required'],
     ['profiles:\n- schedulerName: a\n- {}', 'profiles[1].schedulerName: is required'],
     [
@@ -320,13 +320,12 @@ describe('parseConfiguration: validation', () => {
       'profiles[0].pluginConfig[1].name: duplicate config for plugin "NodeAffinity" (also pluginConfig[0])',
     ],
     [
-      'profiles:\n- plugins:\n    score:\n      enabled: [{name: A}, {name: B, weight: 100}, {name: C, weight: 101}]',
-      'profiles[0].plugins.score.enabled[2].weight: must be between 1 and 100',
+      'profiles:\n- plugins:\n    score:\n      enabled: [{name: A}, {name: B, weight: 100}, {name: C, weight: 2147483648}]',
+      'profiles[0].plugins.score.enabled[2].weight: Invalid value: 2147483648: must fit in an int32 (at most 2147483647)',
     ],
-    ['profiles:\n- plugins:\n    score:\n      enabled: [{name: A, weight: 0}]', 'profiles[0].plugins.score.enabled[0].weight: must be between 1 and 100'],
-    ['profiles:\n- plugins:\n    score:\n      enabled: [{name: A, weight: -3}]', 'profiles[0].plugins.score.enabled[0].weight: must be between 1 and 100'],
-    ['profiles:\n- plugins:\n    score:\n      enabled: [{name: A, weight: 1.5}]', 'profiles[0].plugins.score.enabled[0].weight: must be an integer'],
-    ['profiles:\n- plugins:\n    multiPoint:\n      enabled: [{name: Gpu, weight: 0}]', 'profiles[0].plugins.multiPoint.enabled[0].weight: must be between 1 and 100'],
+    ['profiles:\n- plugins:\n    score:\n      enabled: [{name: A, weight: -3}]', 'profiles[0].plugins.score.enabled[0].weight: Invalid value: -3: must be greater than or equal to 0 (0 means 1)'],
+    ['profiles:\n- plugins:\n    score:\n      enabled: [{name: A, weight: 1.5}]', 'profiles[0].plugins.score.enabled[0].weight: Invalid value: 1.5: must be an integer'],
+    ['profiles:\n- plugins:\n    multiPoint:\n      enabled: [{name: Gpu, weight: -1}]', 'profiles[0].plugins.multiPoint.enabled[0].weight: Invalid value: -1: must be greater than or equal to 0 (0 means 1)'],
     [
       'profiles:\n- plugins:\n    filter:\n      enabled: [{name: NodeName}, {name: NodePorts}, {name: NodeName}]',
       'profiles[0].plugins.filter.enabled[2].name: duplicate plugin "NodeName" (also enabled[0])',
@@ -359,11 +358,11 @@ describe('parseConfiguration: validation', () => {
   });
 
   it('lists every issue, one a line, in document order', () => {
-    const message = fail('parallelism: 0\npodInitialBackoffSeconds: 0\nprofiles:\n- schedulerName: a\n  plugins: {score: {enabled: [{name: X, weight: 200}]}}\n- schedulerName: a');
+    const message = fail('parallelism: 0\npodInitialBackoffSeconds: 0\nprofiles:\n- schedulerName: a\n  plugins: {score: {enabled: [{name: X, weight: -2}]}}\n- schedulerName: a');
     expect(message.split('\n')).toEqual([
-      'scheduler.yaml: parallelism: must be greater than 0',
-      'scheduler.yaml: podInitialBackoffSeconds: must be greater than 0',
-      'scheduler.yaml: profiles[0].plugins.score.enabled[0].weight: must be between 1 and 100',
+      'scheduler.yaml: parallelism: Invalid value: 0: should be an integer value greater than zero',
+      'scheduler.yaml: podInitialBackoffSeconds: Invalid value: 0: must be greater than 0',
+      'scheduler.yaml: profiles[0].plugins.score.enabled[0].weight: Invalid value: -2: must be greater than or equal to 0 (0 means 1)',
       'scheduler.yaml: profiles[1].schedulerName: duplicate scheduler name "a" (also profiles[0].schedulerName)',
     ]);
   });
@@ -374,13 +373,13 @@ describe('parseConfiguration: validation', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).issues).toEqual([{ path: 'parallelism', message: 'must be greater than 0' }]);
+      expect((error as ConfigError).issues).toEqual([{ path: 'parallelism', message: 'Invalid value: 0: should be an integer value greater than zero' }]);
       expect((error as ConfigError).file).toBe(file);
     }
   });
 
   it('leaves the file out of messages when none is named', () => {
-    expect(errorOf(() => parseConfiguration(`${header}parallelism: 0`))).toBe('parallelism: must be greater than 0');
+    expect(errorOf(() => parseConfiguration(`${header}parallelism: 0`))).toBe('parallelism: Invalid value: 0: should be an integer value greater than zero');
   });
 });
 
@@ -522,7 +521,7 @@ describe('loadConfigurationFile', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, `${header}parallelism: 0\n`);
     const relativeBad = relative(process.cwd(), bad);
-    await expect(loadConfigurationFile(relativeBad)).rejects.toThrow(`${relativeBad}: parallelism: must be greater than 0`);
+    await expect(loadConfigurationFile(relativeBad)).rejects.toThrow(`${relativeBad}: parallelism: Invalid value: 0: should be an integer value greater than zero`);
   });
 
   it.each([

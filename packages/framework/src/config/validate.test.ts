@@ -31,14 +31,14 @@ describe('validateConfiguration (configurations built in code)', () => {
 
   it.each<[string, Partial<SchedulerConfiguration>, string[]]>([
     ['no profile', { profiles: [] }, ['profiles: must have at least one profile']],
-    ['a fractional percentage out of range', { percentageOfNodesToScore: 100.5 }, ['percentageOfNodesToScore: must be between 0 and 100']],
-    ['a NaN parallelism', { parallelism: Number.NaN }, ['parallelism: must be greater than 0']],
+    ['a fractional percentage out of range', { percentageOfNodesToScore: 100.5 }, ['percentageOfNodesToScore: Invalid value: 100.5: not in valid range [0-100]']],
+    ['a NaN parallelism', { parallelism: Number.NaN }, ['parallelism: Invalid value: NaN: should be an integer value greater than zero']],
     ['an empty package specifier', { pluginPackages: [{ specifier: '' }] }, ['plugins[0]: must not be empty']],
     ['an unnamed profile', { profiles: [profile({ schedulerName: '' })] }, ['profiles[0].schedulerName: is required']],
     [
       'a weight out of range, named by its position',
-      { profiles: [profile({ plugins: { score: { enabled: [{ name: 'A', weight: 3 }, { name: 'B', weight: 500 }], disabled: [] } } })] },
-      ['profiles[0].plugins.score.enabled[1].weight: must be between 1 and 100'],
+      { profiles: [profile({ plugins: { score: { enabled: [{ name: 'A', weight: 3 }, { name: 'B', weight: -500 }], disabled: [] } } })] },
+      ['profiles[0].plugins.score.enabled[1].weight: Invalid value: -500: must be greater than or equal to 0 (0 means 1)'],
     ],
     [
       'queueSort sets that differ only in what they disable',
