@@ -17,6 +17,7 @@ import {
   type Pod,
   type PreFilterPlugin,
   parseQuantity,
+  podNamesClaim,
   QueueingHint,
   Status,
   Tokens,
@@ -198,7 +199,5 @@ function isSchedulableAfterPodDeleted(_pod: Pod, oldObj: unknown): QueueingHint 
 function isSchedulableAfterClaimAdded(pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint {
   const claim = newObj as PersistentVolumeClaim | undefined;
   if (!claim) return QueueingHint.Queue;
-  if ((claim.metadata.namespace || 'default') !== claimNamespace(pod)) return QueueingHint.QueueSkip;
-  const named = (pod.spec.volumes ?? []).some((volume) => volumeClaimName(pod, volume) === claim.metadata.name);
-  return named ? QueueingHint.Queue : QueueingHint.QueueSkip;
+  return podNamesClaim(pod, claim, { ephemeral: true }) ? QueueingHint.Queue : QueueingHint.QueueSkip;
 }

@@ -22,6 +22,7 @@ import {
   type PreBindPlugin,
   type PreFilterPlugin,
   type PreScorePlugin,
+  podNamesClaim,
   QueueingHint,
   type ReservePlugin,
   type ScorePlugin,
@@ -279,9 +280,7 @@ function isSchedulableAfterStorageClassChange(_pod: Pod, oldObj: unknown, newObj
 function isSchedulableAfterClaimChange(pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint {
   const claim = newObj as PersistentVolumeClaim | undefined;
   if (!claim) return QueueingHint.Queue;
-  if ((claim.metadata.namespace || 'default') !== claimNamespace(pod)) return QueueingHint.QueueSkip;
-  const named = (pod.spec.volumes ?? []).some((volume) => volumeClaimName(pod, volume) === claim.metadata.name);
-  return named ? QueueingHint.Queue : QueueingHint.QueueSkip;
+  return podNamesClaim(pod, claim, { ephemeral: true }) ? QueueingHint.Queue : QueueingHint.QueueSkip;
 }
 
 /** A new CSINode, or a change of the in-tree plugins migrated on it. */

@@ -9,10 +9,12 @@ import {
   inject,
   injectable,
   type NodeInfo,
+  type PersistentVolumeClaim,
   type Pod,
   type PodInfo,
   type PreFilterExtensions,
   type PreFilterPlugin,
+  podNamesClaim,
   QueueingHint,
   StateKey,
   Status,
@@ -192,11 +194,9 @@ export class VolumeRestrictions implements PreFilterPlugin, FilterPlugin, PreFil
 
 /** A claim the pod names, in the pod's namespace, was created. */
 function isSchedulableAfterClaimAdded(pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint {
-  const claim = newObj as { metadata: { name: string; namespace?: string } } | undefined;
+  const claim = newObj as PersistentVolumeClaim | undefined;
   if (!claim) return QueueingHint.Queue;
-  if ((claim.metadata.namespace || 'default') !== claimNamespace(pod)) return QueueingHint.QueueSkip;
-  const named = (pod.spec.volumes ?? []).some((volume) => volume.persistentVolumeClaim?.claimName === claim.metadata.name);
-  return named ? QueueingHint.Queue : QueueingHint.QueueSkip;
+  return podNamesClaim(pod, claim, { ephemeral: false }) ? QueueingHint.Queue : QueueingHint.QueueSkip;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   type PersistentVolumeClaim,
   type Pod,
   type PreFilterPlugin,
+  podNamesClaim,
   QueueingHint,
   type StorageClass,
   StateKey,
@@ -153,9 +154,7 @@ function isSchedulableAfterStorageClassAdded(_pod: Pod, _oldObj: unknown, newObj
 
 function isSchedulableAfterClaimChange(pod: Pod, _oldObj: unknown, newObj: unknown): QueueingHint {
   const claim = newObj as PersistentVolumeClaim | undefined;
-  if (!claim || (claim.metadata.namespace || 'default') !== claimNamespace(pod)) return QueueingHint.QueueSkip;
-  const named = (pod.spec.volumes ?? []).some((volume) => volume.persistentVolumeClaim?.claimName === claim.metadata.name);
-  return named ? QueueingHint.Queue : QueueingHint.QueueSkip;
+  return claim && podNamesClaim(pod, claim, { ephemeral: false }) ? QueueingHint.Queue : QueueingHint.QueueSkip;
 }
 
 function isSchedulableAfterVolumeChange(_pod: Pod, oldObj: unknown, newObj: unknown): QueueingHint {

@@ -59,6 +59,18 @@ export function volumeClaimName(pod: Pod, volume: Volume): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether `pod` mounts `claim` (same namespace, a volume naming it): the claim hints of the volume plugins ask this.
+ * `ephemeral` also counts the claims of the pod's generic ephemeral volumes (kube's VolumeBinding and
+ * NodeVolumeLimits do; VolumeRestrictions and VolumeZone look at `persistentVolumeClaim` volumes only).
+ */
+export function podNamesClaim(pod: Pod, claim: { metadata: { name: string; namespace?: string } }, options: { ephemeral: boolean }): boolean {
+  if ((claim.metadata.namespace || 'default') !== claimNamespace(pod)) return false;
+  return (pod.spec.volumes ?? []).some((volume) =>
+    options.ephemeral ? volumeClaimName(pod, volume) === claim.metadata.name : volume.persistentVolumeClaim?.claimName === claim.metadata.name,
+  );
+}
+
 /** The namespace a pod's claims live in (an absent namespace is `default`, as the API server defaults it). */
 export function claimNamespace(pod: Pod): string {
   return pod.metadata.namespace || 'default';
