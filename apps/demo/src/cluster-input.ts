@@ -34,7 +34,11 @@ const controllerKinds = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationContro
  * controllers would make (unless `expand` is false), and admits every pod as kube-apiserver would.
  * @throws InputError naming the file, document, object and field.
  */
-export async function readCluster(options: { nodes: string; pods: string; expand?: boolean }, random: () => number): Promise<ClusterInput> {
+export async function readCluster(
+  options: { nodes: string; pods: string; expand?: boolean },
+  random: () => number,
+  hasPlugin: (name: string) => boolean = () => false,
+): Promise<ClusterInput> {
   const sameFile = resolve(options.nodes) === resolve(options.pods);
   const set = await readManifests(sameFile ? [options.nodes] : [options.nodes, options.pods], { random });
   const warnings = [...set.warnings];
@@ -90,6 +94,12 @@ export async function readCluster(options: { nodes: string; pods: string; expand
     const claimKeys = new Set(objects.filter((entry) => entry.kind === 'PersistentVolumeClaim').map((entry) => objectKey(entry.object.metadata)));
     for (const claim of expansion.claims) if (!claimKeys.has(objectKey(claim.metadata))) objects.push({ kind: 'PersistentVolumeClaim', object: claim });
     for (const controller of expansion.controllers) objects.push({ kind: 'Controller', object: controller });
+  }
+  const withClaims = pods.filter((pod) => pod.spec.volumes?.some((volume) => volume.persistentVolumeClaim || volume.ephemeral)).length;
+  if (withClaims > 0 && !hasPlugin('VolumeBinding')) {
+    warnings.unshift(
+      `${options.pods}: ${withClaims} pod${withClaims === 1 ? ' uses' : 's use'} PersistentVolumeClaims or ephemeral volumes: schedkit has no VolumeBinding plugin yet, so their volumes do not constrain placement`,
+    );
   }
   return { nodes, pods, objects, owners, warnings };
 }

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DefaultSchedulerName, objectKey, type Node, type Pod } from '@schedkit/framework';
 import { formatOwners, groupByOwner } from './owners.js';
@@ -86,7 +87,7 @@ export async function runSimulate(options: SimulateOptions, output: Output): Pro
   await checkCommon(options);
   const loaded = await loadConfiguration({ ...(options.config ? { file: options.config } : {}), gangs: 0 });
   const profile = options.profile === undefined ? undefined : chooseProfile(loaded.configuration, options.profile, loaded.source);
-  const cluster = await readCluster(options, new SeededRandom(options.seed ^ 0x5eed).asFunction());
+  const cluster = await readCluster(options, new SeededRandom(options.seed ^ 0x5eed).asFunction(), (name) => loaded.registry.has(name));
   const warnings = [...loaded.warnings, ...cluster.warnings];
 
   const nodeNames = new Set(cluster.nodes.map((node) => node.metadata.name));
@@ -142,6 +143,12 @@ async function checkCommon(options: CommonOptions): Promise<void> {
     if (!info?.isDirectory()) throw new InputError(`--report ${options.report}: the folder ${directory} does not exist`);
     const target = await stat(options.report).catch(() => undefined);
     if (target?.isDirectory()) throw new InputError(`--report ${options.report}: is a folder, not a file`);
+    // The report is written at the end: a path that cannot be written must fail before the run, not after it.
+    const writable = await access(target ? options.report : directory, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!writable) throw new InputError(`--report ${options.report}: cannot be written (permission denied)`);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   Tokens,
 } from '@schedkit/framework';
 import { z } from 'zod';
+import { splitByPDBViolation } from './pdb.js';
 import { moreImportant, type NodeVictims, numCandidatesFor, pickOneNodeForPreemption, podPriority } from './victims.js';
 
 /** The name kube-scheduler configurations use. */
@@ -97,21 +98,39 @@ export class DefaultPreemption implements PostFilterPlugin {
     const fits = await this.handle.runFilterPlugins(simulated, pod, nodeInfo);
     if (fits) return fits;
     potential.sort((a, b) => (moreImportant(a.pod, b.pod) ? -1 : moreImportant(b.pod, a.pod) ? 1 : 0));
+    // kube reprieves the pods whose eviction would violate a PodDisruptionBudget first, and counts those it cannot.
+    const { violating, nonViolating } = splitByPDBViolation(
+      potential.map((info) => info.pod),
+      this.handle.objects.list('PodDisruptionBudget'),
+    );
+    const infoOf = new Map(potential.map((info) => [info.pod, info]));
     const victims: Pod[] = [];
-    for (const candidate of potential) {
-      const info = candidate;
+    let numPDBViolations = 0;
+    const reprieve = async (victim: Pod): Promise<Status | boolean> => {
+      const info = infoOf.get(victim)!;
       nodeInfo.addPod(info);
       const added = await this.handle.runPreFilterExtensionAddPod(simulated, pod, info, nodeInfo);
       if (added && added.code !== Code.Success) return added;
       const stillFits = await this.handle.runFilterPlugins(simulated, pod, nodeInfo);
-      if (stillFits) {
-        nodeInfo.removePod(info.pod);
-        const removed = await this.handle.runPreFilterExtensionRemovePod(simulated, pod, info, nodeInfo);
-        if (removed && removed.code !== Code.Success) return removed;
-        victims.push(info.pod);
-      }
+      if (!stillFits) return false;
+      nodeInfo.removePod(info.pod);
+      const removed = await this.handle.runPreFilterExtensionRemovePod(simulated, pod, info, nodeInfo);
+      if (removed && removed.code !== Code.Success) return removed;
+      victims.push(info.pod);
+      return true;
+    };
+    for (const victim of violating) {
+      const outcome = await reprieve(victim);
+      if (outcome instanceof Status) return outcome;
+      if (outcome) numPDBViolations++;
     }
-    return { nodeName: original.name, pods: victims, numPDBViolations: 0 };
+    for (const victim of nonViolating) {
+      const outcome = await reprieve(victim);
+      if (outcome instanceof Status) return outcome;
+    }
+    // kube lists the victims most important first whichever group they came from.
+    victims.sort((a, b) => (moreImportant(a, b) ? -1 : moreImportant(b, a) ? 1 : 0));
+    return { nodeName: original.name, pods: victims, numPDBViolations };
   }
 }
 

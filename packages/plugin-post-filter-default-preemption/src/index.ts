@@ -6,6 +6,7 @@ import type { PluginModule } from '@schedkit/framework';
 import { DefaultPreemption, DefaultPreemptionArgsSchema, DefaultPreemptionName } from './default-preemption.js';
 
 export * from './default-preemption.js';
+export * from './pdb.js';
 export * from './victims.js';
 
 /** Registers DefaultPreemption. */

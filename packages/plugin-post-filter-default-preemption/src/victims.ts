@@ -25,7 +25,7 @@ export interface NodeVictims {
   nodeName: string;
   /** Most important first. */
   pods: Pod[];
-  /** PodDisruptionBudget violations (schedkit has no PDBs yet: always 0). */
+  /** How many victims' eviction violates a PodDisruptionBudget (kube prefers the node with the fewest). */
   numPDBViolations: number;
 }
 

@@ -72,6 +72,7 @@ async function* readYamlStream(file: string, onHeader: (header: ListHeader) => v
   let item: string[] | undefined;
   let itemStart = 0;
   let items = 0;
+  let itemsLine = 0;
   let lineNumber = 0;
   let started = false;
 
@@ -140,12 +141,14 @@ async function* readYamlStream(file: string, onHeader: (header: ListHeader) => v
         continue;
       }
       if (!item && (line === '' || line.startsWith('#'))) continue;
-      // Back at column 0: the rest of the List's fields.
+      // Back at column 0: the rest of the List's fields (or items not written at column 0: parsed with the header).
+      if (!item && items === 0) header[itemsLine] = 'items:';
       yield* flushItem();
       inItems = false;
     }
     if (line === 'items:') {
       inItems = true;
+      itemsLine = header.length;
       // Keeps the header's line numbers meaningful without holding the items.
       header.push('');
       continue;

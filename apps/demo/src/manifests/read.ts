@@ -144,10 +144,8 @@ export async function readManifests(files: string | readonly string[], options: 
 }
 
 function readObject(file: string, location: string, kind: ManifestKind, value: Record<string, unknown>, random: () => number, unknown: (path: string) => void): ManifestObject {
-  const versionProblem = versionError(kind, value.apiVersion);
-  if (versionProblem) throw new InputError(`${file}: ${location} (${kind}${nameHint(value)}): ${versionProblem}`);
   const metadata = value.metadata;
-  if (metadata !== undefined && !isObject(metadata)) throw new InputError(`${file}: ${location} (${kind}): metadata: must be an object, found ${describe(metadata)}`);
+  if (metadata !== undefined && metadata !== null && !isObject(metadata)) throw new InputError(`${file}: ${location} (${kind}): metadata: must be an object, found ${describe(metadata)}`);
   const meta = { ...(metadata ?? {}) } as Record<string, unknown>;
   if ((meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName !== '') {
     meta.name = generateName(meta.generateName, random);
@@ -157,6 +155,8 @@ function readObject(file: string, location: string, kind: ManifestKind, value: R
   const label = typeof meta.name === 'string' && meta.name !== '' ? (clusterScopedKinds.has(kind) ? meta.name : `${meta.namespace}/${meta.name}`) : '(no name)';
   const described = `${location} (${kind} ${label})`;
   const where = `${file}: ${described}`;
+  const versionProblem = versionError(kind, value.apiVersion);
+  if (versionProblem) throw new InputError(`${where}: ${versionProblem}`);
   const rules: Rule | undefined = kind === 'Pod' ? podRules : kind === 'Node' ? nodeRules : workloadRules[kind];
   // Kinds without rules are kept as written but for their metadata.
   const kept = rules
@@ -165,12 +165,6 @@ function readObject(file: string, location: string, kind: ManifestKind, value: R
   const { object, errors } = defaultAndValidate(kind, kept);
   if (errors.length > 0) throw new InputError(`${where}: ${formatFieldError(errors[0]!)}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`);
   return { kind, object: object as ManifestObject['object'], where, file };
-}
-
-function nameHint(value: Record<string, unknown>): string {
-  const metadata = value.metadata;
-  if (!isObject(metadata) || typeof metadata.name !== 'string') return '';
-  return typeof metadata.namespace === 'string' ? ` ${metadata.namespace}/${metadata.name}` : ` ${metadata.name}`;
 }
 
 /** kube's defaulting, then its validation, for one object of `kind`. */
@@ -234,6 +228,13 @@ function validateWorkload(kind: ManifestKind, object: Record<string, unknown>): 
   for (const error of validatePod(pod)) {
     if (error.field === 'metadata.name') continue;
     errors.push({ ...error, field: `${templatePath}.${error.field}` });
+  }
+  if (kind === 'Job' || kind === 'CronJob') {
+    const restartPolicy = (template.spec as { restartPolicy?: string } | undefined)?.restartPolicy;
+    if (restartPolicy === undefined) errors.push({ field: `${templatePath}.spec.restartPolicy`, message: 'Required value: valid values: "OnFailure", "Never"' });
+    else if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
+      errors.push({ field: `${templatePath}.spec.restartPolicy`, message: `Unsupported value: ${JSON.stringify(restartPolicy)}: supported values: "OnFailure", "Never"` });
+    }
   }
   const selector = spec.selector as { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined;
   if (kind !== 'Job' && kind !== 'CronJob') {

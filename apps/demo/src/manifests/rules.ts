@@ -231,12 +231,13 @@ const selectorRule: Rule = 'keep';
 const workloadStatus: Rule = 'drop';
 
 /** Deployment, ReplicaSet, StatefulSet, DaemonSet, Job and CronJob: what their controllers read to make pods. */
+/** A workload's rules: its own spec fields beside the type, metadata and (ignored) status every workload has. */
+function workload(spec: RuleSet): RuleSet {
+  return { apiVersion: 'keep', kind: 'keep', metadata: metadataRules, spec, status: workloadStatus };
+}
+
 export const workloadRules: Record<string, RuleSet> = {
-  Deployment: {
-    apiVersion: 'keep',
-    kind: 'keep',
-    metadata: metadataRules,
-    spec: {
+  Deployment: workload({
       replicas: 'keep',
       selector: selectorRule,
       template: podTemplateRules,
@@ -245,21 +246,9 @@ export const workloadRules: Record<string, RuleSet> = {
       revisionHistoryLimit: 'drop',
       progressDeadlineSeconds: 'drop',
       paused: 'keep',
-    },
-    status: workloadStatus,
-  },
-  ReplicaSet: {
-    apiVersion: 'keep',
-    kind: 'keep',
-    metadata: metadataRules,
-    spec: { replicas: 'keep', selector: selectorRule, template: podTemplateRules, minReadySeconds: 'drop' },
-    status: workloadStatus,
-  },
-  StatefulSet: {
-    apiVersion: 'keep',
-    kind: 'keep',
-    metadata: metadataRules,
-    spec: {
+    }),
+  ReplicaSet: workload({ replicas: 'keep', selector: selectorRule, template: podTemplateRules, minReadySeconds: 'drop' }),
+  StatefulSet: workload({
       replicas: 'keep',
       selector: selectorRule,
       template: podTemplateRules,
@@ -271,28 +260,10 @@ export const workloadRules: Record<string, RuleSet> = {
       revisionHistoryLimit: 'drop',
       minReadySeconds: 'drop',
       persistentVolumeClaimRetentionPolicy: 'drop',
-    },
-    status: workloadStatus,
-  },
-  DaemonSet: {
-    apiVersion: 'keep',
-    kind: 'keep',
-    metadata: metadataRules,
-    spec: { selector: selectorRule, template: podTemplateRules, updateStrategy: 'drop', minReadySeconds: 'drop', revisionHistoryLimit: 'drop' },
-    status: workloadStatus,
-  },
-  Job: {
-    apiVersion: 'keep',
-    kind: 'keep',
-    metadata: metadataRules,
-    spec: jobSpecRules(),
-    status: workloadStatus,
-  },
-  CronJob: {
-    apiVersion: 'keep',
-    kind: 'keep',
-    metadata: metadataRules,
-    spec: {
+    }),
+  DaemonSet: workload({ selector: selectorRule, template: podTemplateRules, updateStrategy: 'drop', minReadySeconds: 'drop', revisionHistoryLimit: 'drop' }),
+  Job: workload(jobSpecRules()),
+  CronJob: workload({
       schedule: 'keep',
       timeZone: 'keep',
       suspend: 'keep',
@@ -301,9 +272,7 @@ export const workloadRules: Record<string, RuleSet> = {
       concurrencyPolicy: 'drop',
       successfulJobsHistoryLimit: 'drop',
       failedJobsHistoryLimit: 'drop',
-    },
-    status: workloadStatus,
-  },
+    }),
 };
 
 function jobSpecRules(): RuleSet {

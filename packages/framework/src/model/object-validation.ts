@@ -53,7 +53,6 @@ function goValue(value: unknown): string {
 
 const taintEffects = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] as const;
 const tolerationOperators = ['Equal', 'Exists'] as const;
-const nodeSelectorOperators = ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'] as const;
 const whenUnsatisfiable = ['DoNotSchedule', 'ScheduleAnyway'] as const;
 const policies = ['Honor', 'Ignore'] as const;
 const preemptionPolicies = ['Never', 'PreemptLowerPriority'] as const;
@@ -386,36 +385,13 @@ function validateNodeSelectorTerm(term: NodeSelectorTerm, path: string, errors: 
     return;
   }
   asList(term.matchExpressions, `${path}.matchExpressions`, errors).forEach((requirement, i) => {
-    const r = requirement as { key?: string; operator?: string; values?: unknown };
-    const requirementPath = `${path}.matchExpressions[${i}]`;
-    if (!r.key) errors.push(required(`${requirementPath}.key`));
-    else for (const message of qualifiedNameErrors(r.key)) errors.push(invalid(`${requirementPath}.key`, r.key, message));
-    const values = Array.isArray(r.values) ? r.values : [];
-    switch (r.operator) {
-      case 'In':
-      case 'NotIn':
-        if (values.length === 0) errors.push(required(`${requirementPath}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\''));
-        break;
-      case 'Exists':
-      case 'DoesNotExist':
-        if (values.length > 0) errors.push({ field: `${requirementPath}.values`, message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
-        break;
-      case 'Gt':
-      case 'Lt':
-        if (values.length !== 1) errors.push(required(`${requirementPath}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-        break;
-      default:
-        errors.push(invalid(`${requirementPath}.operator`, r.operator ?? '', 'not a valid selector operator'));
-    }
+    validateRequirement(requirement, `${path}.matchExpressions[${i}]`, true, errors);
   });
   asList(term.matchFields, `${path}.matchFields`, errors).forEach((requirement, i) => {
     const r = requirement as { key?: string; operator?: string; values?: unknown };
     const requirementPath = `${path}.matchFields[${i}]`;
     if (r.key !== 'metadata.name') errors.push(invalid(`${requirementPath}.key`, r.key ?? '', 'not a valid field selector key'));
-    if (r.operator !== 'In' && r.operator !== 'NotIn') {
-      if (!(nodeSelectorOperators as readonly unknown[]).includes(r.operator)) errors.push(invalid(`${requirementPath}.operator`, r.operator ?? '', 'not a valid selector operator'));
-      else errors.push(invalid(`${requirementPath}.operator`, r.operator, 'not a valid selector operator'));
-    }
+    if (r.operator !== 'In' && r.operator !== 'NotIn') errors.push(invalid(`${requirementPath}.operator`, r.operator ?? '', 'not a valid selector operator'));
     if (!Array.isArray(r.values) || r.values.length !== 1) errors.push(required(`${requirementPath}.values`, 'must be only one value when `operator` is \'In\' or \'NotIn\' for node field selector'));
   });
 }
@@ -438,24 +414,32 @@ function validateLabelSelector(selector: LabelSelector, path: string, errors: Fi
   }
   if (selector.matchLabels) validateLabels(selector.matchLabels, `${path}.matchLabels`, errors);
   asList(selector.matchExpressions, `${path}.matchExpressions`, errors).forEach((requirement, i) => {
-    const r = requirement as { key?: string; operator?: string; values?: unknown };
-    const requirementPath = `${path}.matchExpressions[${i}]`;
-    if (!r.key) errors.push(required(`${requirementPath}.key`));
-    else for (const message of qualifiedNameErrors(r.key)) errors.push(invalid(`${requirementPath}.key`, r.key, message));
-    const values = Array.isArray(r.values) ? r.values : [];
-    switch (r.operator) {
-      case 'In':
-      case 'NotIn':
-        if (values.length === 0) errors.push(required(`${requirementPath}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-        break;
-      case 'Exists':
-      case 'DoesNotExist':
-        if (values.length > 0) errors.push({ field: `${requirementPath}.values`, message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
-        break;
-      default:
-        errors.push(invalid(`${requirementPath}.operator`, r.operator ?? '', 'not a valid selector operator'));
-    }
+    validateRequirement(requirement, `${path}.matchExpressions[${i}]`, false, errors);
   });
+}
+
+/** One selector requirement: a valid key and the values its operator needs (Gt and Lt only in node selectors). */
+function validateRequirement(requirement: unknown, path: string, nodeSelector: boolean, errors: FieldError[]): void {
+  const r = requirement as { key?: string; operator?: string; values?: unknown };
+  if (!r.key) errors.push(required(`${path}.key`));
+  else for (const message of qualifiedNameErrors(r.key)) errors.push(invalid(`${path}.key`, r.key, message));
+  const values = Array.isArray(r.values) ? r.values : [];
+  switch (r.operator) {
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0) errors.push(required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      return;
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length > 0) errors.push({ field: `${path}.values`, message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
+      return;
+    case 'Gt':
+    case 'Lt':
+      if (!nodeSelector) break;
+      if (values.length !== 1) errors.push(required(`${path}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+      return;
+  }
+  errors.push(invalid(`${path}.operator`, r.operator ?? '', 'not a valid selector operator'));
 }
 
 /** A list field: its elements, or a type error (kube's decoder refuses an object or a scalar where it wants a list). */

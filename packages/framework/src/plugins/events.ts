@@ -1,7 +1,11 @@
 import type { Pod } from '../model/types.js';
 import type { StoreObject } from '../store/kinds.js';
 
-/** The kinds of cluster objects the scheduler watches. */
+/**
+ * The kinds of cluster objects the scheduler watches: every kind a ClusterStore holds (the controllers' events
+ * are `*`), so that the volume plugins and any plugin reading PriorityClasses or PodDisruptionBudgets can register
+ * for the events that may make a pod schedulable.
+ */
 export type EventResource =
   | 'Pod'
   | 'AssignedPod'
@@ -9,6 +13,8 @@ export type EventResource =
   | 'Node'
   | 'Namespace'
   | 'Service'
+  | 'PriorityClass'
+  | 'PodDisruptionBudget'
   | 'PersistentVolumeClaim'
   | 'PersistentVolume'
   | 'StorageClass'

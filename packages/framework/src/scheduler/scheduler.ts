@@ -5,7 +5,7 @@ import { CycleState } from '../cycle-state/cycle-state.js';
 import { PodInfo } from '../model/pod-info.js';
 import type { Node, Pod } from '../model/types.js';
 import { Snapshot } from '../node-info/snapshot.js';
-import { ActionType, type ClusterEvent, type ClusterEventWithHint, type EventResource } from '../plugins/events.js';
+import { ActionType, type ClusterEvent, type ClusterEventWithHint } from '../plugins/events.js';
 import type { EnqueueExtensions, QueuedPodInfo } from '../plugins/extension-points.js';
 import type { Registry } from '../registry/registry.js';
 import { FitError, fitErrorMessage } from '../runtime/fit-error.js';
@@ -14,7 +14,7 @@ import type { FrameworkMetrics } from '../runtime/metrics.js';
 import type { ScheduleResult } from '../runtime/schedule-one.js';
 import { WaitingPods } from '../runtime/waiting-pods.js';
 import { Code, Status } from '../status/status.js';
-import type { ClusterStore, StoreEvent, StoreKind, Unsubscribe } from '../store/cluster-store.js';
+import type { ClusterStore, StoreEvent, Unsubscribe } from '../store/cluster-store.js';
 import { SchedulerCache } from './cache.js';
 import { type Clock, systemClock } from './clock.js';
 import { nodeUpdateActions, podSpecChanged, podUpdateActions } from './event-classification.js';
@@ -364,11 +364,11 @@ export class Scheduler {
     for (const event of events) {
       if (event.kind === 'Node') await this.onNodeEvent(event.type, event.object, event.oldObject);
       else if (event.kind === 'Pod') await this.onPodEvent(event.type, event.object, event.oldObject);
-      else if (storageResources.has(event.kind)) {
-        // The hints of the volume plugins read the objects: kube passes (nil, new) for an add, (old, nil) for a delete.
+      else {
+        // Hints read the objects: kube passes (nil, new) for an add, (old, nil) for a delete.
         const [oldObject, newObject] = event.type === 'add' ? [undefined, event.object] : event.type === 'delete' ? [event.object, undefined] : [event.oldObject, event.object];
-        await this.queue.onEvent({ resource: event.kind as EventResource, actionType: actionOf(event.type) }, oldObject, newObject);
-      } else await this.queue.onEvent({ resource: event.kind === 'Namespace' ? 'Namespace' : event.kind === 'Service' ? 'Service' : '*', actionType: actionOf(event.type) });
+        await this.queue.onEvent({ resource: event.kind === 'Controller' ? '*' : event.kind, actionType: actionOf(event.type) }, oldObject, newObject);
+      }
     }
     this.notifyIdleWaiters();
   }
@@ -431,6 +431,3 @@ function actionOf(type: 'add' | 'update' | 'delete'): ActionType {
 }
 
 export type { ClusterEvent };
-
-/** The storage kinds whose events reach the queue under their own resource, with their objects. */
-const storageResources: ReadonlySet<StoreKind> = new Set<StoreKind>(['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'CSINode', 'CSIDriver']);
