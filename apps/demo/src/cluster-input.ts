@@ -89,7 +89,10 @@ export async function readCluster(
       pods.push(admit(pod, whereOf.get(owner) ?? owner));
       owners.set(key, owner);
     }
-    for (const claim of expansion.claims) objects.push({ kind: 'PersistentVolumeClaim', object: claim });
+    // A claim the manifests already hold (kubectl output of a running StatefulSet) is the one its pods use, as the
+    // StatefulSet controller reuses an existing claim.
+    const claimKeys = new Set(objects.filter((entry) => entry.kind === 'PersistentVolumeClaim').map((entry) => objectKey(entry.object.metadata)));
+    for (const claim of expansion.claims) if (!claimKeys.has(objectKey(claim.metadata))) objects.push({ kind: 'PersistentVolumeClaim', object: claim });
     for (const controller of expansion.controllers) objects.push({ kind: 'Controller', object: controller });
   }
   const withClaims = pods.filter((pod) => pod.spec.volumes?.some((volume) => volume.persistentVolumeClaim || volume.ephemeral)).length;

@@ -119,3 +119,4 @@ export * from './model/resource.js';
 export * from './model/resource-allocation.js';
 export * from './model/taints.js';
 export * from './model/validation.js';
+export * from './model/volumes.js';

@@ -2,9 +2,8 @@ import type { PluginConfigEntry, PluginsConfig } from '@schedkit/framework';
 
 /**
  * kube-scheduler v1.35's default plugins (`getDefaultPlugins`), all enabled at `multiPoint` in kube's order and
- * with kube's score weights, less the plugins schedkit does not implement: the volume plugins (VolumeRestrictions,
- * EBSLimits, GCEPDLimits, NodeVolumeLimits, AzureDiskLimits, VolumeBinding, VolumeZone) and DynamicResources.
- * Those have nothing to do for pods without volumes or resource claims, which is all schedkit models.
+ * with kube's score weights, less DynamicResources, which schedkit does not implement (it has nothing to do for
+ * pods without resource claims, which is all schedkit models).
  *
  * A plugin enabled at multiPoint runs at every extension point it implements, so this one list gives the
  * queue, filter, score, preemption and bind plugins of the default profile.
@@ -20,6 +19,10 @@ export const defaultPlugins: PluginsConfig = deepFreeze({
       { name: 'NodeAffinity', weight: 2 },
       { name: 'NodePorts' },
       { name: 'NodeResourcesFit', weight: 1 },
+      { name: 'VolumeRestrictions' },
+      { name: 'NodeVolumeLimits' },
+      { name: 'VolumeBinding' },
+      { name: 'VolumeZone' },
       { name: 'PodTopologySpread', weight: 2 },
       { name: 'InterPodAffinity', weight: 2 },
       { name: 'DefaultPreemption' },
@@ -49,6 +52,7 @@ export const defaultPluginConfig: readonly PluginConfigEntry[] = deepFreeze([
   { name: 'NodeResourcesBalancedAllocation', args: { resources: defaultResourceSpec } },
   { name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'LeastAllocated', resources: defaultResourceSpec } } },
   { name: 'PodTopologySpread', args: { defaultingType: 'System' } },
+  { name: 'VolumeBinding', args: { bindTimeoutSeconds: 600 } },
 ]);
 
 /** Freezes `value` and everything reachable from it, so that no caller can change the shared defaults. */

@@ -6,8 +6,12 @@ import { plugin as nodeName } from '@schedkit/plugin-filter-node-name';
 import { plugin as nodePorts } from '@schedkit/plugin-filter-node-ports';
 import { plugin as nodeResourcesFit } from '@schedkit/plugin-filter-node-resources-fit';
 import { plugin as nodeUnschedulable } from '@schedkit/plugin-filter-node-unschedulable';
+import { plugin as nodeVolumeLimits } from '@schedkit/plugin-filter-node-volume-limits';
 import { plugin as podTopologySpread } from '@schedkit/plugin-filter-pod-topology-spread';
 import { plugin as taintToleration } from '@schedkit/plugin-filter-taint-toleration';
+import { plugin as volumeBinding } from '@schedkit/plugin-filter-volume-binding';
+import { plugin as volumeRestrictions } from '@schedkit/plugin-filter-volume-restrictions';
+import { plugin as volumeZone } from '@schedkit/plugin-filter-volume-zone';
 import { plugin as defaultPreemption } from '@schedkit/plugin-post-filter-default-preemption';
 import { plugin as schedulingGates } from '@schedkit/plugin-pre-enqueue-scheduling-gates';
 import { plugin as prioritySort } from '@schedkit/plugin-queue-sort-priority';
@@ -24,6 +28,10 @@ export const defaultPluginModules: readonly PluginModule[] = Object.freeze([
   nodeAffinity,
   nodePorts,
   nodeResourcesFit,
+  volumeRestrictions,
+  nodeVolumeLimits,
+  volumeBinding,
+  volumeZone,
   podTopologySpread,
   interPodAffinity,
   defaultPreemption,

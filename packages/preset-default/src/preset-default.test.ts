@@ -2,7 +2,7 @@ import { ConfigError, Framework, Registry, RegistryError } from '@schedkit/frame
 import { describe, expect, it } from 'vitest';
 import { defaultConfiguration, defaultPluginConfig, defaultPluginModules, defaultPlugins, loadDefaultConfiguration, registerDefaultPlugins } from './index.js';
 
-/** kube v1.35's getDefaultPlugins multiPoint list without the volume and DRA plugins: name and score weight. */
+/** kube v1.35's getDefaultPlugins multiPoint list without DynamicResources: name and score weight. */
 const kubeDefaultMultiPoint = [
   ['SchedulingGates', undefined],
   ['PrioritySort', undefined],
@@ -12,6 +12,10 @@ const kubeDefaultMultiPoint = [
   ['NodeAffinity', 2],
   ['NodePorts', undefined],
   ['NodeResourcesFit', 1],
+  ['VolumeRestrictions', undefined],
+  ['NodeVolumeLimits', undefined],
+  ['VolumeBinding', undefined],
+  ['VolumeZone', undefined],
   ['PodTopologySpread', 2],
   ['InterPodAffinity', 2],
   ['DefaultPreemption', undefined],
@@ -20,11 +24,21 @@ const kubeDefaultMultiPoint = [
   ['DefaultBinder', undefined],
 ] as const;
 
-/** What kube's default profile runs at each extension point once multiPoint is expanded (volume and DRA plugins left out). */
+/** What kube's default profile runs at each extension point once multiPoint is expanded (DynamicResources left out). */
 const kubeDefaultPoints = {
   preEnqueue: [{ name: 'SchedulingGates' }],
   queueSort: [{ name: 'PrioritySort' }],
-  preFilter: [{ name: 'NodeAffinity' }, { name: 'NodePorts' }, { name: 'NodeResourcesFit' }, { name: 'PodTopologySpread' }, { name: 'InterPodAffinity' }],
+  preFilter: [
+    { name: 'NodeAffinity' },
+    { name: 'NodePorts' },
+    { name: 'NodeResourcesFit' },
+    { name: 'VolumeRestrictions' },
+    { name: 'NodeVolumeLimits' },
+    { name: 'VolumeBinding' },
+    { name: 'VolumeZone' },
+    { name: 'PodTopologySpread' },
+    { name: 'InterPodAffinity' },
+  ],
   filter: [
     { name: 'NodeUnschedulable' },
     { name: 'NodeName' },
@@ -32,6 +46,10 @@ const kubeDefaultPoints = {
     { name: 'NodeAffinity' },
     { name: 'NodePorts' },
     { name: 'NodeResourcesFit' },
+    { name: 'VolumeRestrictions' },
+    { name: 'NodeVolumeLimits' },
+    { name: 'VolumeBinding' },
+    { name: 'VolumeZone' },
     { name: 'PodTopologySpread' },
     { name: 'InterPodAffinity' },
   ],
@@ -40,6 +58,7 @@ const kubeDefaultPoints = {
     { name: 'TaintToleration' },
     { name: 'NodeAffinity' },
     { name: 'NodeResourcesFit' },
+    { name: 'VolumeBinding' },
     { name: 'PodTopologySpread' },
     { name: 'InterPodAffinity' },
     { name: 'NodeResourcesBalancedAllocation' },
@@ -51,14 +70,15 @@ const kubeDefaultPoints = {
     { name: 'TaintToleration', weight: 3 },
     { name: 'NodeAffinity', weight: 2 },
     { name: 'NodeResourcesFit', weight: 1 },
+    { name: 'VolumeBinding', weight: 1 },
     { name: 'PodTopologySpread', weight: 2 },
     { name: 'InterPodAffinity', weight: 2 },
     { name: 'NodeResourcesBalancedAllocation', weight: 1 },
     { name: 'ImageLocality', weight: 1 },
   ],
-  reserve: [],
+  reserve: [{ name: 'VolumeBinding' }],
   permit: [],
-  preBind: [],
+  preBind: [{ name: 'VolumeBinding' }],
   bind: [{ name: 'DefaultBinder' }],
   postBind: [],
 };
@@ -120,6 +140,7 @@ describe('defaultConfiguration', () => {
       'NodeResourcesBalancedAllocation',
       'NodeResourcesFit',
       'PodTopologySpread',
+      'VolumeBinding',
     ]);
   });
 
@@ -166,6 +187,7 @@ describe('loadDefaultConfiguration', () => {
       { name: 'NodeResourcesFit', weight: 5 },
       { name: 'TaintToleration', weight: 3 },
       { name: 'NodeAffinity', weight: 2 },
+      { name: 'VolumeBinding', weight: 1 },
       { name: 'PodTopologySpread', weight: 2 },
       { name: 'InterPodAffinity', weight: 2 },
       { name: 'NodeResourcesBalancedAllocation', weight: 1 },

@@ -1,4 +1,5 @@
-import type { Node, Pod } from '../model/types.js';
+import type { Pod } from '../model/types.js';
+import type { StoreObject } from '../store/kinds.js';
 
 /**
  * The kinds of cluster objects the scheduler watches: every kind a ClusterStore holds (the controllers' events
@@ -65,8 +66,12 @@ export enum QueueingHint {
   Queue = 1,
 }
 
-/** Decides, for one pod rejected by the plugin, whether an event may have made it schedulable. */
-export type QueueingHintFn = (pod: Pod, oldObj: Pod | Node | undefined, newObj: Pod | Node | undefined) => QueueingHint;
+/**
+ * Decides, for one pod rejected by the plugin, whether an event may have made it schedulable. The objects are of
+ * the event's resource (a Pod, a Node, a PersistentVolumeClaim...); `oldObj` is undefined for an add, `newObj`
+ * for a delete.
+ */
+export type QueueingHintFn = (pod: Pod, oldObj: StoreObject | undefined, newObj: StoreObject | undefined) => QueueingHint;
 
 /** A registered event with an optional hint; without one the pod is always requeued. */
 export interface ClusterEventWithHint {

@@ -6,7 +6,7 @@ import type { NodeInfo } from '../node-info/node-info.js';
 import type { NodeInfoLister } from '../node-info/snapshot.js';
 import type { PreemptionCandidate } from '../runtime/extender-calls.js';
 import type { Status } from '../status/status.js';
-import type { Binder, PodDeleter } from '../store/binder.js';
+import type { Binder, ObjectWriter, PodDeleter } from '../store/binder.js';
 import type { ObjectLister } from '../store/object-lister.js';
 import type { MaybePromise, PluginStatus } from './extension-points.js';
 
@@ -39,6 +39,8 @@ export interface Handle {
   readonly random: () => number;
   /** Where preemption deletes its victims. */
   readonly podDeleter: PodDeleter;
+  /** Where plugins write other objects (VolumeBinding's claim and volume bindings). */
+  readonly objectWriter: ObjectWriter;
   /** Pods waiting at Permit. */
   getWaitingPod(uid: string): WaitingPod | undefined;
   /** Calls `fn` for each pod waiting at Permit. */

@@ -37,7 +37,7 @@ import {
 import type { Handle, WaitingPod } from '../plugins/handle.js';
 import type { Registry } from '../registry/registry.js';
 import { Code, Status } from '../status/status.js';
-import type { Binder, PodDeleter } from '../store/binder.js';
+import type { Binder, ObjectWriter, PodDeleter } from '../store/binder.js';
 import type { ObjectLister } from '../store/object-lister.js';
 import { StaticObjectLister } from '../store/object-lister.js';
 import type { ScratchLease } from './cycle-scratch.js';
@@ -62,6 +62,8 @@ export interface FrameworkOptions {
   binder?: Binder;
   /** Where preemption deletes victims. */
   podDeleter?: PodDeleter;
+  /** Where plugins write other objects (VolumeBinding's bindings of claims and volumes). */
+  objectWriter?: ObjectWriter;
   /** Global percentageOfNodesToScore (the profile's own value wins). 0 or unset: adaptive. */
   percentageOfNodesToScore?: number;
   /** Concurrency for Filter and Score (kube's parallelism, default 16). */
@@ -106,6 +108,7 @@ export class Framework implements Handle {
   readonly parallelizer: Parallelizer;
   readonly binder: Binder;
   readonly podDeleter: PodDeleter;
+  readonly objectWriter: ObjectWriter;
   /** Every plugin instance by name. */
   readonly plugins = new Map<string, Plugin>();
   /** The profile's plugins per point after multiPoint expansion. */
@@ -135,6 +138,7 @@ export class Framework implements Handle {
     this.parallelizer = new Parallelizer(options.parallelism ?? 16);
     this.binder = options.binder ?? noBinder;
     this.podDeleter = options.podDeleter ?? noDeleter;
+    this.objectWriter = options.objectWriter ?? noWriter;
     this.random = options.random ?? Math.random;
     this.waiting = options.waitingPods ?? new WaitingPods();
     this.asyncTimeoutMs = options.asyncPluginTimeoutMs ?? DefaultAsyncPluginTimeoutMs;
@@ -305,7 +309,11 @@ export class Framework implements Handle {
         }
         if (outcome.code !== Code.Success) {
           outcome.withPlugin(plugin.name);
-          if (outcome.code === Code.UnschedulableAndUnresolvable) return { result: null, status: outcome, pluginsWithNodes };
+          if (outcome.code === Code.UnschedulableAndUnresolvable) {
+            // The cycle ends here; the plugins that skipped before the rejection stay readable for diagnosis.
+            state.skipFilterPlugins = skip;
+            return { result: null, status: outcome, pluginsWithNodes };
+          }
           if (outcome.code === Code.Unschedulable) {
             returnStatus = outcome;
             continue;
@@ -783,6 +791,10 @@ export const MaxPermitTimeoutMs = 15 * 60 * 1000;
 
 const noDeleter: PodDeleter = {
   deletePod: () => Promise.reject(new Error('no pod deleter configured: pass one (e.g. the cluster store) to the framework')),
+};
+
+const noWriter: ObjectWriter = {
+  update: () => Promise.reject(new Error('no object writer configured: pass one (e.g. the cluster store) to the framework')),
 };
 
 const noBinder: Binder = {

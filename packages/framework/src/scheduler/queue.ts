@@ -1,8 +1,9 @@
 import { PodInfo } from '../model/pod-info.js';
-import { type Node, objectKey, type Pod } from '../model/types.js';
+import { objectKey, type Pod } from '../model/types.js';
 import { type ClusterEvent, type ClusterEventWithHint, eventMatches, QueueingHint } from '../plugins/events.js';
 import type { QueuedPodInfo } from '../plugins/extension-points.js';
 import { Code, type Status, Status as StatusClass } from '../status/status.js';
+import type { StoreObject } from '../store/kinds.js';
 import type { Clock } from './clock.js';
 import { Heap } from './heap.js';
 
@@ -73,7 +74,7 @@ export class SchedulingQueue {
   /** Pods updated while in flight (newest object): their requeue uses it and skips the unschedulable pool. */
   private readonly updatedInFlight = new Map<string, Pod>();
   /** Events received while some pod was in flight. */
-  private events: { event: ClusterEvent; oldObj: Pod | Node | undefined; newObj: Pod | Node | undefined }[] = [];
+  private events: { event: ClusterEvent; oldObj: StoreObject | undefined; newObj: StoreObject | undefined }[] = [];
   private eventsBase = 0;
   private waiters: ((pod: QueuedPod | undefined) => void)[] = [];
   private closed = false;
@@ -230,7 +231,7 @@ export class SchedulingQueue {
    * A cluster event: unschedulable pods whose rejecting plugins registered for it (and whose hints say Queue)
    * move to backoffQ or activeQ; gated pods re-run PreEnqueue.
    */
-  async onEvent(event: ClusterEvent, oldObj?: Pod | Node, newObj?: Pod | Node): Promise<void> {
+  async onEvent(event: ClusterEvent, oldObj?: StoreObject, newObj?: StoreObject): Promise<void> {
     if (this.inFlight.size > 0) this.events.push({ event, oldObj, newObj });
     const moves: QueuedPod[] = [];
     for (const queued of this.unschedulable.values()) {
@@ -421,13 +422,13 @@ export class SchedulingQueue {
     return this.events.slice(Math.max(0, index - this.eventsBase));
   }
 
-  private wouldMove(queued: QueuedPod, e: { event: ClusterEvent; oldObj: Pod | Node | undefined; newObj: Pod | Node | undefined }): boolean {
+  private wouldMove(queued: QueuedPod, e: { event: ClusterEvent; oldObj: StoreObject | undefined; newObj: StoreObject | undefined }): boolean {
     if (queued.unschedulablePlugins.size === 0) return true;
     for (const plugin of queued.unschedulablePlugins) if (this.pluginCares(plugin, queued, e)) return true;
     return false;
   }
 
-  private pluginCares(plugin: string, queued: QueuedPod, e: { event: ClusterEvent; oldObj: Pod | Node | undefined; newObj: Pod | Node | undefined }): boolean {
+  private pluginCares(plugin: string, queued: QueuedPod, e: { event: ClusterEvent; oldObj: StoreObject | undefined; newObj: StoreObject | undefined }): boolean {
     const registered = this.options.eventsByPlugin.get(plugin);
     // A plugin that registered nothing is woken by every event, as kube treats plugins without EnqueueExtensions.
     if (!registered) return true;

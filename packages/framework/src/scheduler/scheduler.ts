@@ -214,6 +214,7 @@ export class Scheduler {
         objects: this.options.store,
         binder: this.options.store,
         podDeleter: this.options.store,
+        objectWriter: this.options.store,
         percentageOfNodesToScore: configuration.percentageOfNodesToScore,
         parallelism: configuration.parallelism,
         ...(this.options.random ? { random: this.options.random } : {}),
@@ -523,7 +524,11 @@ export class Scheduler {
     for (const event of events) {
       if (event.kind === 'Node') await this.onNodeEvent(event.type, event.object, event.oldObject);
       else if (event.kind === 'Pod') await this.onPodEvent(event.type, event.object, event.oldObject);
-      else await this.queue.onEvent({ resource: event.kind === 'Controller' ? '*' : event.kind, actionType: actionOf(event.type) });
+      else {
+        // Hints read the objects: kube passes (nil, new) for an add, (old, nil) for a delete.
+        const [oldObject, newObject] = event.type === 'add' ? [undefined, event.object] : event.type === 'delete' ? [event.object, undefined] : [event.oldObject, event.object];
+        await this.queue.onEvent({ resource: event.kind === 'Controller' ? '*' : event.kind, actionType: actionOf(event.type) }, oldObject, newObject);
+      }
     }
     this.notifyIdleWaiters();
   }

@@ -18,4 +18,5 @@ export * from './pod-builder.js';
 export * from './scripted-extender.js';
 export * from './schedule-pods.js';
 export * from './selector-builders.js';
+export * from './storage-builders.js';
 export { clusterStoreContract, type StoreContractCase, type StoreUnderTest } from './store-contract.js';

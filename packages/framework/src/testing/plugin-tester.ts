@@ -10,7 +10,7 @@ import type { Handle } from '../plugins/handle.js';
 import { type PluginModule, type PluginRegistration, Registry } from '../registry/registry.js';
 import { Framework } from '../runtime/framework.js';
 import { Code, Status } from '../status/status.js';
-import type { Binder } from '../store/binder.js';
+import type { Binder, ObjectWriter } from '../store/binder.js';
 import { type ClusterObjects, type ObjectLister, StaticObjectLister } from '../store/object-lister.js';
 import { NodeBuilder } from './node-builder.js';
 import { PodBuilder } from './pod-builder.js';
@@ -40,6 +40,8 @@ export interface PluginTesterOptions extends ClusterObjects {
   snapshot?: NodeInfoLister;
   /** A ready object lister instead of `services`, `controllers` and `namespaces`. */
   objects?: ObjectLister;
+  /** Where the plugin writes objects (e.g. a `MemoryClusterStore` also given as `objects`); default: none. */
+  objectWriter?: ObjectWriter;
   /** The profile's scheduler name (default `plugin-tester`). */
   schedulerName?: string;
   /** Parent DI container of the framework (default: a child of tsyringe's root container). */
@@ -167,6 +169,7 @@ export class PluginTester {
       profile,
       registry,
       objects: options.objects ?? new StaticObjectLister(options),
+      ...(options.objectWriter ? { objectWriter: options.objectWriter } : {}),
       ...(options.container ? { container: options.container } : {}),
     });
     this.framework.setSnapshot(this.snapshot);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Volume } from '../model/cluster-objects.js';
 import type {
   Affinity,
   Container,
@@ -415,6 +416,17 @@ export class PodBuilder {
   schedulingGates(...names: string[]): this {
     (this.pod.spec.schedulingGates ??= []).push(...names.map((name) => ({ name })));
     return this;
+  }
+
+  /** Adds a volume to `spec.volumes` (any source: claims, ephemeral, in-tree disks). */
+  volume(volume: Volume): this {
+    (this.pod.spec.volumes ??= []).push(volume);
+    return this;
+  }
+
+  /** Adds a volume named `name` (default `vol<N>`) that mounts the PersistentVolumeClaim `claimName`. */
+  claim(claimName: string, name = `vol${this.pod.spec.volumes?.length ?? 0}`): this {
+    return this.volume({ name, persistentVolumeClaim: { claimName } });
   }
 
   /** Sets `status.phase`. */
