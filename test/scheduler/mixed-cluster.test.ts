@@ -118,6 +118,8 @@ profiles:
       { name: 'NodeResourcesFit', weight: 5 },
       { name: 'TaintToleration', weight: 3 },
       { name: 'NodeAffinity', weight: 2 },
+      // kube's multiPoint enables VolumeBinding's Score (weight 1); its PreScore skips unless the pod has claims.
+      { name: 'VolumeBinding', weight: 1 },
       { name: 'PodTopologySpread', weight: 2 },
       { name: 'InterPodAffinity', weight: 2 },
     ]);

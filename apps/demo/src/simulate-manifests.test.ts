@@ -83,14 +83,14 @@ describe('simulate reads what the API server would have stored', () => {
     expect(run.stderr).toBe(`schedkit: error: --report ${folder}: is a folder, not a file\n`);
   });
 
-  it('a configuration naming kube volume plugins loads with one warning listing them', async () => {
+  it('a configuration naming a kube plugin schedkit lacks loads with one warning listing it; the volume plugins load as plugins', async () => {
     const config = join(scratch, 'volumes.yaml');
     writeFileSync(
       config,
-      'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    multiPoint:\n      enabled: [{name: VolumeBinding}, {name: VolumeZone}]\n  pluginConfig:\n  - name: VolumeBinding\n    args: {apiVersion: kubescheduler.config.k8s.io/v1, kind: VolumeBindingArgs, bindTimeoutSeconds: 600}\n',
+      'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n- plugins:\n    multiPoint:\n      enabled: [{name: VolumeBinding}, {name: VolumeZone}, {name: DynamicResources}]\n  pluginConfig:\n  - name: VolumeBinding\n    args: {apiVersion: kubescheduler.config.k8s.io/v1, kind: VolumeBindingArgs, bindTimeoutSeconds: 600}\n',
     );
     const run = await runCli(['simulate', '--config', config, '--nodes', nodes2, '--pods', `${real}/web-probe-pods.yaml`, '--no-progress']);
     expect(run.code).toBe(0);
-    expect(run.stderr.match(/kube plugins schedkit does not have yet are left out: VolumeBinding, VolumeZone;/g)).toHaveLength(1);
+    expect(run.stderr.match(/kube plugins schedkit does not have yet are left out: DynamicResources;/g)).toHaveLength(1);
   });
 });

@@ -39,7 +39,7 @@ export function withNominatedPods(
   let out: WithNominated | undefined;
   for (let i = 0; i < nominated.length; i++) {
     const info = nominated[i]!;
-    if ((info.pod.spec.priority ?? 0) < priority || (uid !== undefined && info.pod.metadata.uid === uid)) continue;
+    if ((info.pod.spec.priority ?? 0) < priority || isSamePod(info.pod, pod, uid)) continue;
     out ??= { state: state.clone(), nodeInfo: nodeInfo.clone() };
     out.nodeInfo.addPod(info);
     const status = addPod(out.state, pod, info, out.nodeInfo);
@@ -63,10 +63,16 @@ async function continueAsync(
   if (first && first.code !== 0) return first;
   for (let i = index + 1; i < nominated.length; i++) {
     const info = nominated[i]!;
-    if ((info.pod.spec.priority ?? 0) < priority || (uid !== undefined && info.pod.metadata.uid === uid)) continue;
+    if ((info.pod.spec.priority ?? 0) < priority || isSamePod(info.pod, pod, uid)) continue;
     out.nodeInfo.addPod(info);
     const status = await addPod(out.state, pod, info, out.nodeInfo);
     if (status && status.code !== 0) return status;
   }
   return out;
+}
+
+/** Whether `candidate` is `pod` itself: by uid, or by namespace and name when `pod` has no uid (a pod fed without one). */
+function isSamePod(candidate: Pod, pod: Pod, uid: string | undefined): boolean {
+  if (uid !== undefined) return candidate.metadata.uid === uid;
+  return candidate.metadata.name === pod.metadata.name && (candidate.metadata.namespace ?? 'default') === (pod.metadata.namespace ?? 'default');
 }
