@@ -88,7 +88,7 @@ describe('explainPod', () => {
     const e = explanations.get('default/q')!;
     expect(e.chosenNode).toBe('n1');
     expect(e.scoring!.scoredNodes).toBe(2);
-    expect(e.scoring!.skippedPlugins).toEqual(['InterPodAffinity', 'NodeAffinity', 'PodTopologySpread']);
+    expect(e.scoring!.skippedPlugins).toEqual(['InterPodAffinity', 'NodeAffinity', 'PodTopologySpread', 'VolumeBinding']);
     const cells = (node: string) => Object.fromEntries(e.scoring!.top.find((row) => row.node === node)!.plugins.map((c) => [c.plugin, [c.raw, c.normalized, c.weighted]]));
     // n1 holds p (1 cpu, 1Gi) + q: cpu (4000-1100)*100/4000 = 72, memory (8192-1280)*100/8192 = 84, mean 78.
     // n2 holds busy (1500m, 512Mi) + q: cpu 400*100/2000 = 20, memory 3328*100/4096 = 81, mean 50.
