@@ -109,6 +109,7 @@ export * from './store/errors.js';
 export * from './store/pod-writes.js';
 export * from './store/kinds.js';
 export * from './store/memory-store.js';
+export * from './store/local-view-store.js';
 export * from './store/watch-queue.js';
 export * from './model/affinity-terms.js';
 export * from './model/labels.js';

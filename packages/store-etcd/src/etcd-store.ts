@@ -5,26 +5,20 @@ import {
   type ClusterStore,
   ConflictError,
   type DeletePreconditions,
-  type Labels,
-  MemoryClusterStore,
-  type Node,
+  LocalViewStore,
   NotFoundError,
   type Pod,
   type PodStatus,
-  type ReplicaSetLike,
-  type Service,
   StoreError,
   type StoreKind,
   StoreKindNames,
   type StoreKinds,
-  type StoreListener,
   type StoreObject,
   StoreUnavailableError,
   storeKey,
-  type Unsubscribe,
-  type WatchOptions,
   withMergedStatus,
 } from '@schedkit/framework';
+
 import { Etcd3, type IOptions, type IKeyValue, type IWatchResponse, type Watcher } from 'etcd3';
 import type { EtcdConnection } from './dsn.js';
 import { EtcdKeys } from './keys.js';
@@ -60,8 +54,7 @@ const maxRetries = 16;
  * wait on them. The watch resumes from the last revision it applied after a connection loss (events it already
  * applied are skipped), and relists when that revision was compacted, turning the difference into events.
  */
-export class EtcdClusterStore implements ClusterStore {
-  private readonly view = new MemoryClusterStore();
+export class EtcdClusterStore extends LocalViewStore implements ClusterStore {
   private watcher: Watcher | undefined;
   /** The etcd revision the local view reflects. */
   private revision = 0;
@@ -78,6 +71,7 @@ export class EtcdClusterStore implements ClusterStore {
     private readonly connection: EtcdConnection,
     options: EtcdStoreOptions,
   ) {
+    super();
     this.keys = new EtcdKeys(connection.prefix);
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.client = new Etcd3(clientOptions(connection, options.callTimeoutMs ?? 10_000));
@@ -113,37 +107,6 @@ export class EtcdClusterStore implements ClusterStore {
   /** Sets (or clears) the condition every binding is made on. */
   setWriteFence(fence: WriteFence | undefined): void {
     this.fence = fence;
-  }
-
-  list<K extends StoreKind>(kind: K): StoreKinds[K][] {
-    return this.view.list(kind);
-  }
-  get<K extends StoreKind>(kind: K, key: string): StoreKinds[K] | undefined {
-    return this.view.get(kind, key);
-  }
-  listNodes(): Node[] {
-    return this.view.listNodes();
-  }
-  listPods(): Pod[] {
-    return this.view.listPods();
-  }
-  getNode(name: string): Node | undefined {
-    return this.view.getNode(name);
-  }
-  getPod(namespace: string, name: string): Pod | undefined {
-    return this.view.getPod(namespace, name);
-  }
-  namespaceLabels(name: string): Labels | undefined {
-    return this.view.namespaceLabels(name);
-  }
-  services(namespace: string): readonly Service[] {
-    return this.view.services(namespace);
-  }
-  controllers(namespace: string): readonly ReplicaSetLike[] {
-    return this.view.controllers(namespace);
-  }
-  watch(listener: StoreListener, options?: WatchOptions): Unsubscribe {
-    return this.view.watch(listener, options);
   }
 
   async create<K extends StoreKind>(kind: K, object: StoreKinds[K]): Promise<StoreKinds[K]> {

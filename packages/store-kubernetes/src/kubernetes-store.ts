@@ -2,23 +2,17 @@ import {
   type ClusterStore,
   ConflictError,
   type DeletePreconditions,
-  type Labels,
-  MemoryClusterStore,
-  type Node,
+  LocalViewStore,
   NotFoundError,
   type Pod,
   type PodCondition,
   type PodStatus,
-  type ReplicaSetLike,
-  type Service,
   StoreKindNames,
   type StoreKind,
   type StoreKinds,
-  type StoreListener,
   storeKey,
-  type Unsubscribe,
-  type WatchOptions,
 } from '@schedkit/framework';
+
 import { type ClientConnection, KubeApiClient, type KubeConnectionTarget } from './client/api-client.js';
 import { type KubeObject, Reflector, type ReflectorSink } from './reflector.js';
 import { type ApiResource, objectPath, resourceOf, resourcesByKind, splitKey } from './resources.js';
@@ -55,9 +49,8 @@ const disruptionReason = 'PreemptionByScheduler';
  * preemption delete. The local view changes only through the watch, so it always equals what the server
  * committed; a relist is diffed against it, so watchers see the difference as events and nothing assumed is lost.
  */
-export class KubernetesClusterStore implements ClusterStore {
+export class KubernetesClusterStore extends LocalViewStore implements ClusterStore {
   /** The local view: the objects as the watch delivered them, and the watchers' queues. */
-  private readonly view = new MemoryClusterStore();
   private readonly reflectors: Reflector[] = [];
   /** The two pod sources (pending pods of our scheduler names, assigned pods), merged into the view. */
   private readonly pendingPods = new Map<string, Pod>();
@@ -70,6 +63,7 @@ export class KubernetesClusterStore implements ClusterStore {
     readonly client: KubeApiClient,
     options: KubernetesStoreOptions,
   ) {
+    super();
     this.ownsClient = options.client === undefined;
     this.schedulerNames = options.schedulerNames?.length ? options.schedulerNames : ['default-scheduler'];
     const kinds = new Set<StoreKind>([...(options.kinds ?? StoreKindNames), 'Node', 'Pod']);
@@ -100,48 +94,6 @@ export class KubernetesClusterStore implements ClusterStore {
       throw error;
     }
     return store;
-  }
-
-  // Reads: the local view.
-
-  list<K extends StoreKind>(kind: K): StoreKinds[K][] {
-    return this.view.list(kind);
-  }
-
-  get<K extends StoreKind>(kind: K, key: string): StoreKinds[K] | undefined {
-    return this.view.get(kind, key);
-  }
-
-  listNodes(): Node[] {
-    return this.view.listNodes();
-  }
-
-  listPods(): Pod[] {
-    return this.view.listPods();
-  }
-
-  getNode(name: string): Node | undefined {
-    return this.view.getNode(name);
-  }
-
-  getPod(namespace: string, name: string): Pod | undefined {
-    return this.view.getPod(namespace, name);
-  }
-
-  namespaceLabels(name: string): Labels | undefined {
-    return this.view.namespaceLabels(name);
-  }
-
-  services(namespace: string): readonly Service[] {
-    return this.view.services(namespace);
-  }
-
-  controllers(namespace: string): readonly ReplicaSetLike[] {
-    return this.view.controllers(namespace);
-  }
-
-  watch(listener: StoreListener, options?: WatchOptions): Unsubscribe {
-    return this.view.watch(listener, options);
   }
 
   // Writes: the API server.
